@@ -1,0 +1,190 @@
+// The typed configuration of a boot: every b2c option of the kernel command
+// line (shared/spec/cmdline.md), parsed and validated. The command line
+// becomes a Config once; every phase reads it, none changes it.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cmdline/kernel_cmdline.h"
+
+namespace b2c::cmdline {
+
+struct Ipv4Address {
+    std::uint32_t host_order = 0;  // 10.0.2.15 is 0x0A00020F
+    std::string str() const;
+    bool operator==(const Ipv4Address&) const = default;
+};
+
+struct Ipv4Cidr {
+    Ipv4Address address;
+    int prefix_length = 32;
+    std::string str() const;  // "10.0.2.15/24"
+    bool operator==(const Ipv4Cidr&) const = default;
+};
+
+struct Route {
+    Ipv4Cidr destination;  // "NET/LEN"
+    Ipv4Address gateway;
+    bool operator==(const Route&) const = default;
+};
+
+// b2c.run / b2c.run_service / b2c.run_post.
+struct ContainerSpec {
+    std::vector<std::string> args;  // podman run arguments, split shell-style
+    std::string text;               // the value as written, for logs and B2C_PIPELINE_FAILED_BY
+};
+
+// b2c.login=REGISTRY,username=USER,password=PASS[,tls_verify=false]
+struct RegistryLogin {
+    std::string registry;
+    std::string username;
+    std::string password;  // secret: never logged
+    bool tls_verify = true;  // extension: log in to a plain-HTTP registry
+};
+
+// b2c.iface=NAME,...
+struct InterfaceConfig {
+    std::string name;
+    bool dhcp = false;                      // `dhcp` or `auto`
+    std::optional<Ipv4Cidr> address;        // `address=CIDR`
+    std::optional<Ipv4Address> gateway;     // `gateway=IP`
+    std::vector<Route> routes;              // `route=NET/LEN:GW`, repeatable
+    std::vector<Ipv4Address> nameservers;   // `nameserver=IP`, repeatable
+    bool forward = false;                   // `forward`
+};
+
+struct NetworkConfig {
+    std::vector<InterfaceConfig> interfaces;  // empty: DHCP on every wired interface
+    bool kernel_configured = false;           // the kernel's `ip=` was given
+    std::string hostname = "boot2container";
+    std::optional<std::string> ntp_peer;      // none: no NTP; `auto` gives "pool.ntp.org"
+    std::optional<std::string> keymap;
+    std::optional<std::string> extra_args_url;
+};
+
+struct CacheDevice {
+    enum class Kind { none, automatic, reset, device, filesystem };
+    Kind kind = Kind::none;
+    std::string name;  // the /dev path for `device`, the b2c.filesystem name for `filesystem`
+};
+
+// b2c.filesystem=NAME,src=SRC[,type=TYPE][,opts=A|B]
+struct FilesystemConfig {
+    std::string name;
+    std::string source;
+    std::string type;                  // empty: let the kernel/libmount probe
+    std::vector<std::string> options;  // mount options, from `|`-separated opts=
+};
+
+// b2c.minio=ALIAS,URL,ACCESS_KEY,SECRET_KEY
+struct S3Alias {
+    std::string alias;
+    std::string url;
+    std::string access_key;  // secret
+    std::string secret_key;  // secret
+};
+
+// ALIAS/BUCKET[/PREFIX]
+struct S3Location {
+    std::string alias;
+    std::string bucket;
+    std::string prefix;
+};
+
+// Conditions of pull_on= / push_on=, a bit set.
+enum SyncCondition : unsigned {
+    sync_pipeline_start = 1u << 0,
+    sync_container_start = 1u << 1,
+    sync_container_end = 1u << 2,
+    sync_pipeline_end = 1u << 3,
+    sync_changes = 1u << 4,
+};
+
+// b2c.volume=NAME[,...]
+struct VolumeConfig {
+    std::string name;
+    std::optional<std::string> filesystem;   // `filesystem=FSNAME`
+    enum class Expiration { never, pipeline_end };
+    Expiration expiration = Expiration::never;
+    std::optional<std::string> fscrypt_key;  // base 64 of exactly 64 bytes; secret
+    bool fscrypt_reset_key = false;
+    std::optional<S3Location> pull_from;     // `pull_from=` or `mirror=`
+    std::optional<S3Location> push_to;       // `push_to=` or `mirror=`
+    unsigned pull_on = 0;                    // SyncCondition bits
+    unsigned push_on = 0;
+    bool overwrite = false;
+    bool remove = false;
+    std::vector<std::string> exclude;        // `exclude=GLOB`, repeatable
+    bool preserve = false;
+    std::optional<std::string> encrypt_key;  // SSE-C customer key; secret
+};
+
+struct StorageConfig {
+    CacheDevice cache;
+    std::optional<std::uint64_t> swap_bytes;  // b2c.swap=SIZE
+    std::vector<FilesystemConfig> filesystems;
+    std::vector<VolumeConfig> volumes;
+    std::vector<S3Alias> s3_aliases;
+};
+
+struct PipelineConfig {
+    std::vector<ContainerSpec> runs;
+    std::vector<ContainerSpec> services;
+    std::vector<ContainerSpec> posts;
+    bool pipefail = false;
+    std::vector<RegistryLogin> logins;
+};
+
+struct MachineConfig {
+    std::vector<std::string> insmods;                // module names, ".ko" removed
+    std::chrono::seconds poweroff_delay{0};
+    std::optional<std::vector<std::string>> shutdown_cmd;  // split shell-style
+    std::optional<std::vector<std::string>> reboot_cmd;
+};
+
+// A problem found while parsing, always naming the option it is about.
+struct Diagnostic {
+    enum class Severity { warning, error };
+    Severity severity;
+    std::string option;   // "b2c.iface", "b2c.volume", ...
+    std::string message;  // the whole sentence, secrets already removed
+};
+
+struct Config {
+    PipelineConfig pipeline;
+    NetworkConfig network;
+    StorageConfig storage;
+    MachineConfig machine;
+    std::vector<std::string> options_given;  // canonical b2c.* names, in order, once each
+    std::vector<Diagnostic> diagnostics;
+
+    bool has_errors() const;
+    // Every secret of this configuration (passwords, keys), for log redaction.
+    std::vector<std::string> secrets() const;
+};
+
+// Parses every b2c.* parameter (and notes the kernel's `ip=`); other
+// parameters are ignored. Never throws for a bad value: each problem becomes
+// a Diagnostic naming the option, the value and what was expected.
+Config parse_config(const std::vector<Param>& params);
+
+// Tokenizes then parses. A syntax error of the whole line becomes an error
+// Diagnostic (option "command line") in an otherwise empty Config.
+Config parse_config(std::string_view kernel_cmdline);
+
+// Human-readable dump of the configuration (secrets shown as ***), for the
+// boot log and `b2c-init --dry-run`.
+std::string describe(const Config& config);
+
+// Strict parsers, shared with the tools. Each throws std::invalid_argument
+// with a message saying what was expected.
+Ipv4Address parse_ipv4(std::string_view text);
+Ipv4Cidr parse_cidr(std::string_view text);
+std::uint64_t parse_size(std::string_view text);  // "512M", "8G", "1024" (bytes), K/M/G/T powers of 1024
+
+}  // namespace b2c::cmdline

@@ -1,0 +1,18 @@
+// Small string helpers shared by the parsers and the loggers.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace b2c {
+
+std::vector<std::string> split(std::string_view text, char separator);
+std::string_view trim(std::string_view text);
+std::string join(const std::vector<std::string>& words, std::string_view separator);
+
+// `word` quoted so that a POSIX shell (and our own shell-word splitter)
+// reads it back as the same single word. Plain words are left as they are.
+std::string shell_quote(std::string_view word);
+
+}  // namespace b2c

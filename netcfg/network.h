@@ -1,0 +1,50 @@
+// Bringing the machine on the network: links, addresses and routes through
+// libnl-3, our own DHCP client, /etc/resolv.conf and the host name.
+#pragma once
+
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "cmdline/config.h"
+
+namespace b2c::netcfg {
+
+class NetworkError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct ConfiguredInterface {
+    std::string name;
+    cmdline::Ipv4Cidr address;
+    std::vector<cmdline::Ipv4Address> routers;
+    std::vector<cmdline::Ipv4Address> nameservers;
+    std::string domain;
+    bool from_dhcp = false;
+};
+
+// Brings up the loopback interface (containers talk to services on 127.0.0.1).
+void bring_up_loopback();
+
+// Without b2c.iface and without the kernel's ip=: DHCP on every wired
+// interface (eth*, en*) at once; links are waited for up to `link_timeout`,
+// the first lease wins and is applied (address, default route, DNS into
+// /etc/resolv.conf). Throws NetworkError, with a sentence saying what was
+// tried, when no interface gets a lease within `lease_timeout`.
+ConfiguredInterface configure_dhcp_on_wired_interfaces(std::chrono::seconds link_timeout,
+                                                        std::chrono::seconds lease_timeout);
+
+// The kernel's ip= configured the network: copy its DNS servers
+// (/proc/net/pnp) into /etc/resolv.conf.
+void adopt_kernel_ip_config();
+
+// Writes /etc/resolv.conf.
+void write_resolv_conf(const std::vector<cmdline::Ipv4Address>& nameservers,
+                       const std::string& domain);
+
+// sethostname(2) and /etc/hostname, /etc/hosts.
+void set_hostname(const std::string& name);
+
+}  // namespace b2c::netcfg
