@@ -1,0 +1,201 @@
+// parse_config(): the table of b2c options and the rules common to all.
+//
+// Decisions a user should know about (cmdline.md leaves them open):
+// * An entry with an error (a b2c.iface with a bad address, a b2c.volume
+//   naming an undeclared file system, ...) is left out of the Config; the
+//   error Diagnostic says why. A bad value of a single-valued option leaves
+//   the previous (or default) value in place.
+// * Single-valued options given twice: the last valid one wins, with a warning.
+// * Legacy names (b2c.container, b2c.service, b2c.post_container) are
+//   accepted silently as b2c.run, b2c.run_service, b2c.run_post.
+// * `ip=off` / `ip=none` do not count as a kernel-configured network.
+// * b2c.iface: `dhcp` and `address=` together is an error, as is the same
+//   interface twice. Route destinations must have no host bits set.
+// * b2c.hostname: at most 64 characters (Linux's limit), labels 1-63 of
+//   [A-Za-z0-9-]. b2c.swap=0 means no swap. b2c.pipefail accepts =true/=false.
+// * Secrets cut by an unquoted comma (`password=a,b`) are not echoed: the
+//   unknown-sub-option warning does not show what follows a secret. Every
+//   message is also scrubbed of any secret of 4 characters or more.
+// * b2c.volume: pull_on=/push_on= without a location is an error; a location
+//   without its *_on= is a warning (nothing would ever be synced).
+#include <algorithm>
+#include <array>
+#include <functional>
+
+#include <fmt/format.h>
+
+#include "cmdline/config.h"
+#include "cmdline/option_parsing.h"
+
+namespace b2c::cmdline {
+namespace {
+
+using detail::Reporter;
+
+struct OptionSpec {
+    std::string_view name;
+    std::string_view legacy_name;
+    bool repeatable;
+    bool flag;                   // may be given without a value
+    std::string_view expected;  // the syntax, for "needs a value"
+    std::function<void(std::string_view, Config&, Reporter&)> parse;
+};
+
+const std::vector<OptionSpec>& option_table()
+{
+    using namespace detail;
+    static const std::vector<OptionSpec> table{
+        {"b2c.run", "b2c.container", true, false, "b2c.run=\"PODMAN RUN ARGUMENTS\"",
+         [](auto value, auto& config, auto& report) {
+             parse_container("b2c.run", value, config.pipeline.runs, report);
+         }},
+        {"b2c.run_service", "b2c.service", true, false, "b2c.run_service=\"PODMAN RUN ARGUMENTS\"",
+         [](auto value, auto& config, auto& report) {
+             parse_container("b2c.run_service", value, config.pipeline.services, report);
+         }},
+        {"b2c.run_post", "b2c.post_container", true, false, "b2c.run_post=\"PODMAN RUN ARGUMENTS\"",
+         [](auto value, auto& config, auto& report) {
+             parse_container("b2c.run_post", value, config.pipeline.posts, report);
+         }},
+        {"b2c.pipefail", "", false, true, "b2c.pipefail", parse_pipefail},
+        {"b2c.login", "", true, false, "b2c.login=REGISTRY,username=USER,password=PASS", parse_login},
+        {"b2c.iface", "", true, false, "b2c.iface=NAME,dhcp or b2c.iface=NAME,address=A.B.C.D/N", parse_iface},
+        {"b2c.hostname", "", false, false, "b2c.hostname=NAME", parse_hostname},
+        {"b2c.ntp_peer", "", false, false, "b2c.ntp_peer=none|auto|HOST", parse_ntp_peer},
+        {"b2c.keymap", "", false, false, "b2c.keymap=NAME", parse_keymap},
+        {"b2c.extra_args_url", "", false, false, "b2c.extra_args_url=URL", parse_extra_args_url},
+        {"b2c.cache_device", "", false, false, "b2c.cache_device=none|auto|reset|/dev/NAME|FSNAME",
+         parse_cache_device},
+        {"b2c.swap", "", false, false, "b2c.swap=SIZE", parse_swap},
+        {"b2c.filesystem", "", true, false, "b2c.filesystem=NAME,src=SOURCE[,type=TYPE][,opts=A|B]",
+         parse_filesystem},
+        {"b2c.volume", "", true, false, "b2c.volume=NAME[,...]", parse_volume},
+        {"b2c.minio", "", true, false, "b2c.minio=ALIAS,URL,ACCESS_KEY,SECRET_KEY", parse_minio},
+        {"b2c.insmods", "", false, false, "b2c.insmods=A.ko,B.ko", parse_insmods},
+        {"b2c.poweroff_delay", "", false, false, "b2c.poweroff_delay=SECONDS", parse_poweroff_delay},
+        {"b2c.shutdown_cmd", "", false, false, "b2c.shutdown_cmd=COMMAND", parse_shutdown_cmd},
+        {"b2c.reboot_cmd", "", false, false, "b2c.reboot_cmd=COMMAND", parse_reboot_cmd},
+    };
+    return table;
+}
+
+const OptionSpec* find_option(std::string_view name)
+{
+    for (const auto& spec : option_table())
+        if (spec.name == name || spec.legacy_name == name)
+            return &spec;
+    return nullptr;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b)
+{
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+void report_unknown(std::string_view name, Config& config)
+{
+    std::string hint;
+    for (const auto& spec : option_table())
+        if (edit_distance(name, spec.name) <= 2)
+            hint = fmt::format(" (did you mean {}?)", spec.name);
+    config.diagnostics.push_back({Diagnostic::Severity::warning, std::string(name),
+                                  fmt::format("unknown option {} ignored{}", name, hint)});
+}
+
+}  // namespace
+
+bool Config::has_errors() const
+{
+    return std::any_of(diagnostics.begin(), diagnostics.end(),
+                       [](const auto& d) { return d.severity == Diagnostic::Severity::error; });
+}
+
+std::vector<std::string> Config::secrets() const
+{
+    std::vector<std::string> found;
+    auto add = [&](const std::string& secret) {
+        if (!secret.empty() && std::find(found.begin(), found.end(), secret) == found.end())
+            found.push_back(secret);
+    };
+    for (const auto& login : pipeline.logins)
+        add(login.password);
+    for (const auto& s3 : storage.s3_aliases) {
+        add(s3.access_key);
+        add(s3.secret_key);
+    }
+    for (const auto& volume : storage.volumes) {
+        add(volume.fscrypt_key.value_or(""));
+        add(volume.encrypt_key.value_or(""));
+    }
+    return found;
+}
+
+Config parse_config(const std::vector<Param>& params)
+{
+    Config config;
+    for (const auto& param : params) {
+        if (param.name == "ip") {
+            config.network.kernel_configured = param.value && *param.value != "off" && *param.value != "none";
+            continue;
+        }
+        if (!param.name.starts_with("b2c."))
+            continue;
+        const OptionSpec* spec = find_option(param.name);
+        if (!spec) {
+            report_unknown(param.name, config);
+            continue;
+        }
+        Reporter report(config.diagnostics, spec->name);
+        auto& given = config.options_given;
+        bool again = std::find(given.begin(), given.end(), spec->name) != given.end();
+        if (!again)
+            given.emplace_back(spec->name);
+        else if (!spec->repeatable)
+            report.warning("given more than once, the last one wins");
+        if (!param.value && !spec->flag) {
+            report.error(fmt::format("needs a value (expected {})", spec->expected));
+            continue;
+        }
+        spec->parse(param.value.value_or(""), config, report);
+    }
+    detail::check_storage_references(config);
+
+    // Secrets that did not parse (a bad volume) are not in config.secrets():
+    // gather them from the raw values too.
+    std::vector<std::string> secrets = config.secrets();
+    for (const auto& param : params) {
+        if (!param.value)
+            continue;
+        for (const auto& item : detail::parse_sub_options(*param.value).items)
+            if (item.value && (item.key == "password" || item.key.ends_with("_key")))
+                secrets.push_back(*item.value);
+    }
+    for (auto& diagnostic : config.diagnostics)
+        diagnostic.message = detail::redact(diagnostic.message, secrets);
+    return config;
+}
+
+Config parse_config(std::string_view kernel_cmdline)
+{
+    try {
+        return parse_config(tokenize_kernel_cmdline(kernel_cmdline));
+    } catch (const SyntaxError& e) {
+        Config config;
+        config.diagnostics.push_back({Diagnostic::Severity::error, "command line", e.what()});
+        return config;
+    }
+}
+
+}  // namespace b2c::cmdline

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -36,12 +37,23 @@ void bring_up_loopback();
 ConfiguredInterface configure_dhcp_on_wired_interfaces(std::chrono::seconds link_timeout,
                                                         std::chrono::seconds lease_timeout);
 
+// The same on exactly `interfaces` (each brought up first); DNS goes to
+// `resolv_conf`. The wired variant above uses it.
+ConfiguredInterface configure_dhcp_on(const std::vector<std::string>& interfaces,
+                                      std::chrono::seconds lease_timeout,
+                                      const std::filesystem::path& resolv_conf = "/etc/resolv.conf");
+
 // The kernel's ip= configured the network: copy its DNS servers
 // (/proc/net/pnp) into /etc/resolv.conf.
 void adopt_kernel_ip_config();
 
 // Writes /etc/resolv.conf.
 void write_resolv_conf(const std::vector<cmdline::Ipv4Address>& nameservers,
+                       const std::string& domain);
+
+// The same into any file.
+void write_resolv_conf(const std::filesystem::path& path,
+                       const std::vector<cmdline::Ipv4Address>& nameservers,
                        const std::string& domain);
 
 // sethostname(2) and /etc/hostname, /etc/hosts.

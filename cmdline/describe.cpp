@@ -1,0 +1,176 @@
+// describe(): the configuration as a person reads it, secrets as ***.
+#include <fmt/format.h>
+
+#include "cmdline/config.h"
+#include "cmdline/option_parsing.h"
+#include "common/text.h"
+
+namespace b2c::cmdline {
+namespace {
+
+constexpr std::string_view hidden = "***";
+
+std::string conditions(unsigned bits)
+{
+    static constexpr std::pair<unsigned, std::string_view> names[] = {
+        {sync_pipeline_start, "pipeline_start"}, {sync_container_start, "container_start"},
+        {sync_container_end, "container_end"},   {sync_pipeline_end, "pipeline_end"},
+        {sync_changes, "changes"},
+    };
+    std::vector<std::string> set;
+    for (const auto& [bit, name] : names)
+        if (bits & bit)
+            set.emplace_back(name);
+    return join(set, "|");
+}
+
+std::string location(const S3Location& where)
+{
+    return where.prefix.empty() ? fmt::format("{}/{}", where.alias, where.bucket)
+                                : fmt::format("{}/{}/{}", where.alias, where.bucket, where.prefix);
+}
+
+void describe_pipeline(const PipelineConfig& pipeline, std::string& out)
+{
+    out += "pipeline:\n";
+    if (pipeline.runs.empty() && pipeline.services.empty() && pipeline.posts.empty())
+        out += "  no containers\n";
+    for (const auto& spec : pipeline.services)
+        out += fmt::format("  service: {}\n", spec.text);
+    for (const auto& spec : pipeline.runs)
+        out += fmt::format("  run: {}\n", spec.text);
+    for (const auto& spec : pipeline.posts)
+        out += fmt::format("  post: {}\n", spec.text);
+    if (pipeline.pipefail)
+        out += "  pipefail: stop at the first failed run\n";
+    for (const auto& login : pipeline.logins)
+        out += fmt::format("  login: {} as {}, password {}{}\n", login.registry, login.username, hidden,
+                           login.tls_verify ? "" : ", no TLS verification");
+}
+
+void describe_network(const NetworkConfig& network, std::string& out)
+{
+    out += "network:\n";
+    if (network.kernel_configured)
+        out += "  configured by the kernel (ip=)\n";
+    else if (network.interfaces.empty())
+        out += "  DHCP on every wired interface\n";
+    for (const auto& iface : network.interfaces) {
+        std::vector<std::string> parts;
+        if (iface.dhcp)
+            parts.emplace_back("dhcp");
+        if (iface.address)
+            parts.push_back("address " + iface.address->str());
+        if (iface.gateway)
+            parts.push_back("gateway " + iface.gateway->str());
+        for (const auto& route : iface.routes)
+            parts.push_back(fmt::format("route {} via {}", route.destination.str(), route.gateway.str()));
+        for (const auto& server : iface.nameservers)
+            parts.push_back("nameserver " + server.str());
+        if (iface.forward)
+            parts.emplace_back("forward");
+        out += fmt::format("  interface {}: {}\n", iface.name, join(parts, ", "));
+    }
+    if (network.hostname != NetworkConfig{}.hostname)
+        out += fmt::format("  hostname: {}\n", network.hostname);
+    if (network.ntp_peer)
+        out += fmt::format("  ntp peer: {}\n", *network.ntp_peer);
+    if (network.keymap)
+        out += fmt::format("  keymap: {}\n", *network.keymap);
+    if (network.extra_args_url)
+        out += fmt::format("  extra args from: {}\n", *network.extra_args_url);
+}
+
+std::string cache(const CacheDevice& cache)
+{
+    switch (cache.kind) {
+    case CacheDevice::Kind::none:
+        return "none (RAM only)";
+    case CacheDevice::Kind::automatic:
+        return "auto";
+    case CacheDevice::Kind::reset:
+        return "reset (auto, re-formatted)";
+    case CacheDevice::Kind::device:
+        return "device " + cache.name;
+    case CacheDevice::Kind::filesystem:
+        return "file system " + cache.name;
+    }
+    return "?";
+}
+
+std::string volume_line(const VolumeConfig& volume)
+{
+    std::vector<std::string> parts;
+    if (volume.filesystem)
+        parts.push_back("filesystem " + *volume.filesystem);
+    if (volume.expiration == VolumeConfig::Expiration::pipeline_end)
+        parts.emplace_back("expires at pipeline end");
+    if (volume.fscrypt_key)
+        parts.push_back(fmt::format("fscrypt key {}", hidden));
+    if (volume.fscrypt_reset_key)
+        parts.emplace_back("fscrypt reset key");
+    if (volume.pull_from)
+        parts.push_back(fmt::format("pull from {} on {}", location(*volume.pull_from), conditions(volume.pull_on)));
+    if (volume.push_to)
+        parts.push_back(fmt::format("push to {} on {}", location(*volume.push_to), conditions(volume.push_on)));
+    for (auto [set, name] : {std::pair{volume.overwrite, "overwrite"}, std::pair{volume.remove, "remove"},
+                             std::pair{volume.preserve, "preserve"}})
+        if (set)
+            parts.emplace_back(name);
+    for (const auto& glob : volume.exclude)
+        parts.push_back("exclude " + glob);
+    if (volume.encrypt_key)
+        parts.push_back(fmt::format("encrypt key {}", hidden));
+    return fmt::format("  volume {}{}{}\n", volume.name, parts.empty() ? "" : ": ", join(parts, ", "));
+}
+
+void describe_storage(const StorageConfig& storage, std::string& out)
+{
+    out += "storage:\n";
+    out += fmt::format("  cache: {}\n", cache(storage.cache));
+    if (storage.swap_bytes)
+        out += fmt::format("  swap: {} bytes\n", *storage.swap_bytes);
+    for (const auto& fs : storage.filesystems)
+        out += fmt::format("  filesystem {}: src {}{}{}\n", fs.name, fs.source, fs.type.empty() ? "" : ", type " + fs.type,
+                           fs.options.empty() ? "" : ", opts " + join(fs.options, "|"));
+    for (const auto& s3 : storage.s3_aliases)
+        out += fmt::format("  minio {}: {}, keys {}\n", s3.alias, s3.url, hidden);
+    for (const auto& volume : storage.volumes)
+        out += volume_line(volume);
+}
+
+void describe_machine(const MachineConfig& machine, std::string& out)
+{
+    std::string lines;
+    if (!machine.insmods.empty())
+        lines += fmt::format("  modules: {}\n", join(machine.insmods, ", "));
+    if (machine.poweroff_delay.count())
+        lines += fmt::format("  poweroff delay: {} s\n", machine.poweroff_delay.count());
+    std::vector<std::string> quoted;
+    if (machine.shutdown_cmd) {
+        for (const auto& word : *machine.shutdown_cmd)
+            quoted.push_back(shell_quote(word));
+        lines += fmt::format("  shutdown command: {}\n", join(quoted, " "));
+    }
+    quoted.clear();
+    if (machine.reboot_cmd) {
+        for (const auto& word : *machine.reboot_cmd)
+            quoted.push_back(shell_quote(word));
+        lines += fmt::format("  reboot command: {}\n", join(quoted, " "));
+    }
+    out += "machine:\n" + (lines.empty() ? std::string("  defaults\n") : lines);
+}
+
+}  // namespace
+
+std::string describe(const Config& config)
+{
+    std::string out;
+    describe_pipeline(config.pipeline, out);
+    describe_network(config.network, out);
+    describe_storage(config.storage, out);
+    describe_machine(config.machine, out);
+    return detail::redact(out, config.secrets());
+}
+
+}  // namespace b2c::cmdline

@@ -1,0 +1,167 @@
+// b2c.cache_device, b2c.swap, b2c.filesystem, b2c.minio, and the checks of
+// the names that b2c.volume and b2c.cache_device point to.
+#include <algorithm>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "cmdline/option_parsing.h"
+#include "common/text.h"
+
+namespace b2c::cmdline::detail {
+namespace {
+
+bool has_filesystem(const Config& config, std::string_view name)
+{
+    return std::any_of(config.storage.filesystems.begin(), config.storage.filesystems.end(),
+                       [&](const auto& fs) { return fs.name == name; });
+}
+
+bool has_alias(const Config& config, std::string_view alias)
+{
+    return std::any_of(config.storage.s3_aliases.begin(), config.storage.s3_aliases.end(),
+                       [&](const auto& s3) { return s3.alias == alias; });
+}
+
+}  // namespace
+
+void parse_cache_device(std::string_view value, Config& config, Reporter& report)
+{
+    using Kind = CacheDevice::Kind;
+    auto& cache = config.storage.cache;
+    if (value == "none")
+        cache = {Kind::none, ""};
+    else if (value == "auto")
+        cache = {Kind::automatic, ""};
+    else if (value == "reset")
+        cache = {Kind::reset, ""};
+    else if (value.starts_with("/dev/") && value.size() > 5)
+        cache = {Kind::device, std::string(value)};
+    else if (is_simple_name(value, "-_."))
+        cache = {Kind::filesystem, std::string(value)};  // checked once every b2c.filesystem is known
+    else
+        report.error(fmt::format("'{}' is not a cache device (expected none, auto, reset, /dev/NAME or the "
+                                 "name of a b2c.filesystem)",
+                                 value));
+}
+
+void parse_swap(std::string_view value, Config& config, Reporter& report)
+{
+    try {
+        auto bytes = parse_size(value);
+        if (bytes == 0)
+            config.storage.swap_bytes.reset();  // b2c.swap=0: no swap
+        else
+            config.storage.swap_bytes = bytes;
+    } catch (const std::invalid_argument&) {
+        report.error(fmt::format("'{}' is not a size (expected a number with an optional unit K, M, G or T, "
+                                 "e.g. b2c.swap=8G)",
+                                 value));
+    }
+}
+
+void parse_filesystem(std::string_view value, Config& config, Reporter& report)
+{
+    auto sub = parse_sub_options(value);
+    FilesystemConfig fs{sub.head, {}, {}, {}};
+    bool ok = true;
+    if (!is_simple_name(fs.name, "-_.")) {
+        report.error(fmt::format("'{}' is not a file system name (expected b2c.filesystem=NAME,src=SOURCE"
+                                 "[,type=TYPE][,opts=A|B], NAME of letters, digits, '-', '_' or '.')",
+                                 fs.name));
+        ok = false;
+    }
+    SubOptionWalker walker(report, "src=, type=, opts=");
+    for (const auto& item : sub.items) {
+        if (item.key == "src") {
+            if (walker.needs_value(item, ok))
+                fs.source = *item.value;
+        } else if (item.key == "type") {
+            if (walker.needs_value(item, ok))
+                fs.type = *item.value;
+        } else if (item.key == "opts") {
+            if (walker.needs_value(item, ok))
+                for (auto& option : split(*item.value, '|'))
+                    if (!option.empty())
+                        fs.options.push_back(std::move(option));
+        } else {
+            walker.unknown(item);
+        }
+    }
+    if (ok && fs.source.empty()) {
+        report.error(fmt::format("{} has no src= (expected b2c.filesystem={},src=SOURCE[,type=TYPE][,opts=A|B])",
+                                 fs.name, fs.name));
+        ok = false;
+    }
+    if (ok && has_filesystem(config, fs.name)) {
+        report.error(fmt::format("{} is declared twice (expected one b2c.filesystem per name)", fs.name));
+        ok = false;
+    }
+    if (ok)
+        config.storage.filesystems.push_back(std::move(fs));
+}
+
+// The keys are secrets: no message shows them, nor a field that may be a piece of one.
+void parse_minio(std::string_view value, Config& config, Reporter& report)
+{
+    auto fields = split_outside_quotes(value, ',');
+    if (fields.size() != 4) {
+        report.error(fmt::format("{} comma-separated fields given (expected b2c.minio=ALIAS,URL,ACCESS_KEY,"
+                                 "SECRET_KEY; quote a key that holds a comma)",
+                                 fields.size()));
+        return;
+    }
+    S3Alias s3{strip_quotes(fields[0]), strip_quotes(fields[1]), strip_quotes(fields[2]), strip_quotes(fields[3])};
+    bool ok = true;
+    if (!is_simple_name(s3.alias, "-_")) {
+        report.error(fmt::format("'{}' is not an alias (expected letters, digits, '-' or '_')", s3.alias));
+        ok = false;
+    }
+    if (!is_http_url(s3.url)) {
+        report.error(fmt::format("{}: '{}' is not an http:// or https:// URL", s3.alias, s3.url));
+        ok = false;
+    }
+    if (s3.access_key.empty() || s3.secret_key.empty()) {
+        report.error(fmt::format("{}: empty {} (expected b2c.minio=ALIAS,URL,ACCESS_KEY,SECRET_KEY)", s3.alias,
+                                 s3.access_key.empty() ? "ACCESS_KEY" : "SECRET_KEY"));
+        ok = false;
+    }
+    if (ok && has_alias(config, s3.alias)) {
+        report.error(fmt::format("{} is declared twice (expected one b2c.minio per alias)", s3.alias));
+        ok = false;
+    }
+    if (ok)
+        config.storage.s3_aliases.push_back(std::move(s3));
+}
+
+void check_storage_references(Config& config)
+{
+    auto& storage = config.storage;
+    if (storage.cache.kind == CacheDevice::Kind::filesystem && !has_filesystem(config, storage.cache.name)) {
+        Reporter(config.diagnostics, "b2c.cache_device")
+            .error(fmt::format("'{}' is neither none, auto, reset, a /dev/ path nor a declared b2c.filesystem",
+                               storage.cache.name));
+        storage.cache = {};
+    }
+    Reporter report(config.diagnostics, "b2c.volume");
+    std::erase_if(storage.volumes, [&](const VolumeConfig& volume) {
+        bool ok = true;
+        if (volume.filesystem && !has_filesystem(config, *volume.filesystem)) {
+            report.error(fmt::format("{}: filesystem={} is not declared (expected a b2c.filesystem={},...)",
+                                     volume.name, *volume.filesystem, *volume.filesystem));
+            ok = false;
+        }
+        for (const auto* location : {&volume.pull_from, &volume.push_to}) {
+            if (*location && !has_alias(config, (*location)->alias)) {
+                report.error(fmt::format("{}: the S3 alias {} is not declared (expected a b2c.minio={},URL,...)",
+                                         volume.name, (*location)->alias, (*location)->alias));
+                ok = false;
+                if (volume.pull_from && volume.push_to && volume.pull_from->alias == volume.push_to->alias)
+                    break;  // mirror=: say it once
+            }
+        }
+        return !ok;
+    });
+}
+
+}  // namespace b2c::cmdline::detail

@@ -1,0 +1,41 @@
+// Links, addresses and routes through libnl-route-3, behind RAII handles.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "netcfg/dhcp_packet.h"
+
+struct nl_sock;
+
+namespace b2c::netcfg {
+
+struct NlSocketDeleter {
+    void operator()(nl_sock* socket) const;
+};
+
+// A connected NETLINK_ROUTE socket.
+class RouteSocket {
+public:
+    RouteSocket();
+
+    struct LinkInfo {
+        int ifindex = 0;
+        MacAddress mac{};
+        bool up = false;
+    };
+    // Throws NetworkError if `interface` does not exist.
+    LinkInfo link(const std::string& interface);
+    void set_link_up(const std::string& interface);
+    bool has_ipv4_address(int ifindex, std::uint32_t address);
+    // Adds address/prefix with its broadcast address; an existing one is replaced.
+    void add_ipv4_address(int ifindex, std::uint32_t address, int prefix_length);
+    // Default route via `gateway`, replacing any previous default route.
+    void replace_default_route(int ifindex, std::uint32_t gateway, bool on_link);
+
+private:
+    std::unique_ptr<nl_sock, NlSocketDeleter> socket_;
+};
+
+}  // namespace b2c::netcfg

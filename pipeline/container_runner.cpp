@@ -1,0 +1,131 @@
+#include "pipeline/container_runner.h"
+
+#include <charconv>
+
+#include <spdlog/spdlog.h>
+
+#include "common/text.h"
+#include "pipeline/podman_args.h"
+
+namespace b2c::pipeline {
+
+namespace {
+
+constexpr std::chrono::seconds inspect_timeout{30};
+constexpr std::chrono::seconds remove_timeout{60};
+constexpr std::chrono::seconds prune_timeout{300};
+
+CommandResult run_quietly(const Runtime& runtime, Argv argv, std::chrono::seconds timeout)
+{
+    Command cmd;
+    cmd.argv = std::move(argv);
+    cmd.timeout = timeout;
+    return runtime.run(std::move(cmd));
+}
+
+// The id is the last line podman create prints; the pull progress before
+// it goes to stderr, which we capture with it.
+std::string last_line(const std::string& output)
+{
+    auto lines = split(output, '\n');
+    for (auto it = lines.rbegin(); it != lines.rend(); ++it)
+        if (auto line = trim(*it); !line.empty())
+            return std::string(line);
+    return {};
+}
+
+std::optional<int> parse_int(std::string_view text)
+{
+    text = trim(text);
+    int value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size())
+        return std::nullopt;
+    return value;
+}
+
+bool opens_stdin(const Runtime& runtime, const std::string& id)
+{
+    auto result = run_quietly(runtime, inspect_open_stdin_argv(id), inspect_timeout);
+    return result.ok() && trim(result.output) == "true";
+}
+
+// podman start's own exit code, checked against what podman recorded.
+int confirmed_exit_code(const Runtime& runtime, const std::string& id, int start_code)
+{
+    if (start_code == exit_cannot_run)
+        return start_code;  // podman failed: the container did not run
+    auto result = run_quietly(runtime, inspect_exit_code_argv(id), inspect_timeout);
+    auto recorded = result.ok() ? parse_int(result.output) : std::nullopt;
+    if (!recorded) {
+        spdlog::warn("cannot read the exit code of container {} back from podman; using {}", id,
+                     start_code);
+        return start_code;
+    }
+    if (*recorded != start_code)
+        spdlog::warn("podman start returned {} but container {} exited with {}; using {}",
+                     start_code, id, *recorded, *recorded);
+    return *recorded;
+}
+
+void remove_container(const Runtime& runtime, const std::string& id)
+{
+    if (auto result = run_quietly(runtime, remove_argv(id), remove_timeout); !result.ok())
+        spdlog::warn("cannot remove container {}: {}", id, trim(result.output));
+}
+
+}  // namespace
+
+std::optional<std::string> create_container(const Runtime& runtime,
+                                            const cmdline::ContainerSpec& spec,
+                                            const Status& status)
+{
+    auto delays = create_retry_delays(create_attempts);
+    for (int attempt = 1; attempt <= create_attempts; ++attempt) {
+        if (attempt > 1) {
+            auto delay = delays[attempt - 2];
+            spdlog::info("retrying in {} s (attempt {} of {})", delay.count(), attempt,
+                         create_attempts);
+            runtime.sleep(delay);
+        }
+        if (attempt == create_attempts) {
+            spdlog::info("freeing the image store before the last attempt");
+            run_quietly(runtime, prune_all_images_argv(), prune_timeout);
+        }
+        Command cmd;
+        cmd.argv = create_argv(spec, status);
+        auto result = runtime.run(std::move(cmd));
+        auto id = last_line(result.output);
+        if (result.ok() && !id.empty())
+            return id;
+        spdlog::error("cannot create the container '{}' (exit code {}): {}", spec.text,
+                      result.exit_code, redact(std::string(trim(result.output)), runtime.secrets));
+    }
+    spdlog::error("giving up on the container '{}' after {} attempts: check the image name, the "
+                  "registry login and the network",
+                  spec.text, create_attempts);
+    return std::nullopt;
+}
+
+int run_container(const Runtime& runtime, const cmdline::ContainerSpec& spec,
+                  const Status& status)
+{
+    spdlog::info("starting container: {}", redact(spec.text, runtime.secrets));
+    auto id = create_container(runtime, spec, status);
+    if (!id) {
+        spdlog::error("container '{}' could not be created: counted as exit code {}", spec.text,
+                      exit_cannot_run);
+        return exit_cannot_run;
+    }
+    Command start;
+    start.argv = start_attached_argv(*id, opens_stdin(runtime, *id));
+    start.capture_output = false;  // the console is the container's terminal
+    auto result = runtime.run(std::move(start));
+    int code = result.exit_code < 0 ? exit_cannot_run : result.exit_code;
+    code = confirmed_exit_code(runtime, *id, code);
+    remove_container(runtime, *id);
+    spdlog::info("container exited with code {}: {}", code, redact(spec.text, runtime.secrets));
+    return code;
+}
+
+}  // namespace b2c::pipeline

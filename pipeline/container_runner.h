@@ -1,0 +1,29 @@
+// One container's life: create (with retries), start, wait, remove.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "cmdline/config.h"
+#include "pipeline/pipeline.h"
+#include "pipeline/runtime.h"
+
+namespace b2c::pipeline {
+
+// What a container that could not be created or started exits with, like
+// podman itself.
+inline constexpr int exit_cannot_run = 125;
+
+// `podman create`, retried with growing delays (pulls fail for passing
+// reasons); the image store is pruned before the last attempt. Returns the
+// container id, or nothing after the last failure (logged).
+std::optional<std::string> create_container(const Runtime& runtime,
+                                            const cmdline::ContainerSpec& spec,
+                                            const Status& status);
+
+// Creates, starts attached to the console, waits, removes. Returns the
+// container's exit code, exit_cannot_run if it never ran.
+int run_container(const Runtime& runtime, const cmdline::ContainerSpec& spec,
+                  const Status& status);
+
+}  // namespace b2c::pipeline

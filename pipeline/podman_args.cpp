@@ -1,0 +1,107 @@
+#include "pipeline/podman_args.h"
+
+namespace b2c::pipeline {
+
+std::vector<std::string> pipeline_env(const Status& status)
+{
+    return {
+        "B2C_PIPELINE_STATUS=" + std::to_string(status.status),
+        "B2C_PIPELINE_FAILED_BY=" + status.failed_by,
+        "B2C_PIPELINE_PREV_CONTAINER=" + status.prev_container,
+        "B2C_PIPELINE_PREV_CONTAINER_EXIT_CODE=" + std::to_string(status.prev_container_exit_code),
+        "B2C_PIPELINE_SHUTDOWN_MODE=" + to_string(status.shutdown_mode),
+    };
+}
+
+Argv login_argv(const cmdline::RegistryLogin& login)
+{
+    Argv argv{"podman", "login"};
+    if (!login.tls_verify)
+        argv.emplace_back("--tls-verify=false");
+    argv.insert(argv.end(), {"-u", login.username, "--password-stdin", login.registry});
+    return argv;
+}
+
+Argv volume_exists_argv(const std::string& volume)
+{
+    return {"podman", "volume", "exists", volume};
+}
+
+Argv volume_create_argv(const std::string& volume)
+{
+    return {"podman", "volume", "create", volume};
+}
+
+Argv volume_mountpoint_argv(const std::string& volume)
+{
+    return {"podman", "volume", "inspect", "--format", "{{.Mountpoint}}", volume};
+}
+
+Argv create_argv(const cmdline::ContainerSpec& spec, const Status& status)
+{
+    Argv argv{"podman", "create", "--privileged", "--network=host", "--pull=always"};
+    for (auto& assignment : pipeline_env(status))
+        argv.insert(argv.end(), {"-e", std::move(assignment)});
+    argv.insert(argv.end(), spec.args.begin(), spec.args.end());
+    return argv;
+}
+
+Argv start_attached_argv(const std::string& id, bool interactive)
+{
+    Argv argv{"podman", "start", "--attach"};
+    if (interactive)
+        argv.emplace_back("--interactive");
+    argv.push_back(id);
+    return argv;
+}
+
+Argv start_detached_argv(const std::string& id)
+{
+    return {"podman", "start", id};
+}
+
+Argv inspect_open_stdin_argv(const std::string& id)
+{
+    return {"podman", "container", "inspect", "--format", "{{.Config.OpenStdin}}", id};
+}
+
+Argv inspect_exit_code_argv(const std::string& id)
+{
+    return {"podman", "container", "inspect", "--format", "{{.State.ExitCode}}", id};
+}
+
+Argv remove_argv(const std::string& id)
+{
+    return {"podman", "rm", "--force", id};
+}
+
+Argv stop_argv(const std::string& id)
+{
+    return {"podman", "stop", "--time", "10", id};
+}
+
+Argv prune_all_images_argv()
+{
+    return {"podman", "image", "prune", "--all", "--force"};
+}
+
+Argv remove_all_containers_argv()
+{
+    return {"podman", "container", "rm", "--all", "--force"};
+}
+
+Argv prune_dangling_images_argv()
+{
+    return {"podman", "image", "prune", "--force"};
+}
+
+std::vector<std::chrono::seconds> create_retry_delays(int attempts)
+{
+    std::vector<std::chrono::seconds> delays;
+    std::chrono::seconds delay{2};
+    for (int i = 1; i < attempts; ++i, delay *= 2)
+        delays.push_back(delay);
+    return delays;
+}
+
+}  // namespace b2c::pipeline

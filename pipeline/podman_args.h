@@ -1,0 +1,45 @@
+// Pure functions building every podman command line of the pipeline. They
+// run nothing, so they are shared by run_pipeline and plan_pipeline.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "cmdline/config.h"
+#include "pipeline/pipeline.h"
+
+namespace b2c::pipeline {
+
+using Argv = std::vector<std::string>;
+
+// "B2C_PIPELINE_STATUS=0", ... describing the pipeline so far.
+std::vector<std::string> pipeline_env(const Status& status);
+
+// The password goes through stdin, never on the command line.
+Argv login_argv(const cmdline::RegistryLogin& login);
+
+Argv volume_exists_argv(const std::string& volume);
+Argv volume_create_argv(const std::string& volume);
+Argv volume_mountpoint_argv(const std::string& volume);
+
+// podman create with our flags first and the user's arguments after, so
+// that the user can override ours.
+Argv create_argv(const cmdline::ContainerSpec& spec, const Status& status);
+Argv start_attached_argv(const std::string& id, bool interactive);
+Argv start_detached_argv(const std::string& id);
+Argv inspect_open_stdin_argv(const std::string& id);
+Argv inspect_exit_code_argv(const std::string& id);
+Argv remove_argv(const std::string& id);
+Argv stop_argv(const std::string& id);
+
+Argv prune_all_images_argv();       // before the last create attempt
+Argv remove_all_containers_argv();  // clean-up
+Argv prune_dangling_images_argv();  // clean-up
+
+// Delays before the second, third, ... create attempt: 2 s, 4 s, 8 s, ...
+// (attempts - 1 values).
+std::vector<std::chrono::seconds> create_retry_delays(int attempts);
+inline constexpr int create_attempts = 4;
+
+}  // namespace b2c::pipeline

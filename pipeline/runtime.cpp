@@ -1,0 +1,56 @@
+#include "pipeline/runtime.h"
+
+#include <exception>
+#include <thread>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+namespace b2c::pipeline {
+
+CommandResult Runtime::run(Command cmd) const
+{
+    cmd.secrets.insert(cmd.secrets.end(), secrets.begin(), secrets.end());
+    try {
+        return execute(cmd);
+    } catch (const std::exception& e) {
+        CommandResult result;
+        result.exit_code = 127;
+        result.output = redact(e.what(), cmd.secrets);
+        spdlog::error("{}", result.output);
+        return result;
+    }
+}
+
+void Runtime::default_sleep(std::chrono::seconds duration)
+{
+    std::this_thread::sleep_for(duration);
+}
+
+storage::Mount Runtime::default_mount(const storage::MountSpec& spec)
+{
+    return storage::Mount(spec);
+}
+
+std::vector<std::string> pipeline_secrets(const cmdline::Config& config)
+{
+    // Not Config::secrets(): the pipeline only needs these, and keeping the
+    // list here lets it (and its tests) work without the parser.
+    std::vector<std::string> secrets;
+    for (const auto& login : config.pipeline.logins)
+        secrets.push_back(login.password);
+    for (const auto& volume : config.storage.volumes) {
+        if (volume.fscrypt_key)
+            secrets.push_back(*volume.fscrypt_key);
+        if (volume.encrypt_key)
+            secrets.push_back(*volume.encrypt_key);
+    }
+    for (const auto& alias : config.storage.s3_aliases) {
+        secrets.push_back(alias.access_key);
+        secrets.push_back(alias.secret_key);
+    }
+    std::erase(secrets, std::string{});
+    return secrets;
+}
+
+}  // namespace b2c::pipeline

@@ -1,0 +1,37 @@
+// What the pipeline needs from the outside world, injectable so that the
+// orchestration can be unit-tested without podman, sleeping or mounting.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/run_command.h"
+#include "pipeline/pipeline.h"
+#include "storage/mounts.h"
+
+namespace b2c::pipeline {
+
+struct Runtime {
+    std::function<CommandResult(const Command&)> execute = run_command;
+    std::function<void(std::chrono::seconds)> sleep = default_sleep;
+    std::function<storage::Mount(const storage::MountSpec&)> mount = default_mount;
+    std::vector<std::string> secrets;  // redacted from every command's logs
+
+    // Runs `cmd` through `execute` with our secrets. A program that cannot
+    // be started gives exit code 127 and the reason as output, never throws.
+    CommandResult run(Command cmd) const;
+
+    static void default_sleep(std::chrono::seconds duration);
+    static storage::Mount default_mount(const storage::MountSpec& spec);
+};
+
+// Every secret of the configuration that a command line or its output could
+// carry (registry passwords, volume and S3 keys).
+std::vector<std::string> pipeline_secrets(const cmdline::Config& config);
+
+// run_pipeline with the outside world given.
+Status run_pipeline(const cmdline::Config& config, const Runtime& runtime);
+
+}  // namespace b2c::pipeline

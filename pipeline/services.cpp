@@ -1,0 +1,56 @@
+#include "pipeline/services.h"
+
+#include <spdlog/spdlog.h>
+
+#include "common/text.h"
+#include "pipeline/container_runner.h"
+#include "pipeline/podman_args.h"
+
+namespace b2c::pipeline {
+
+namespace {
+
+// podman stop waits 10 s before SIGKILL; leave it room.
+constexpr std::chrono::seconds stop_timeout{60};
+
+CommandResult run_podman(const Runtime& runtime, Argv argv)
+{
+    Command cmd;
+    cmd.argv = std::move(argv);
+    cmd.timeout = stop_timeout;
+    return runtime.run(std::move(cmd));
+}
+
+}  // namespace
+
+std::vector<std::string> start_services(const Runtime& runtime,
+                                        const std::vector<cmdline::ContainerSpec>& services,
+                                        const Status& status)
+{
+    std::vector<std::string> ids;
+    for (const auto& spec : services) {
+        spdlog::info("starting service: {}", redact(spec.text, runtime.secrets));
+        auto id = create_container(runtime, spec, status);
+        if (!id) {
+            spdlog::error("service '{}' could not be created; going on without it", spec.text);
+            continue;
+        }
+        ids.push_back(*id);  // stopped and removed at the end even if start failed
+        if (auto result = run_podman(runtime, start_detached_argv(*id)); !result.ok())
+            spdlog::error("service '{}' could not be started (exit code {}): {}", spec.text,
+                          result.exit_code, trim(result.output));
+    }
+    return ids;
+}
+
+void stop_services(const Runtime& runtime, const std::vector<std::string>& ids)
+{
+    for (const auto& id : ids) {
+        if (auto result = run_podman(runtime, stop_argv(id)); !result.ok())
+            spdlog::warn("cannot stop service {}: {}", id, trim(result.output));
+        if (auto result = run_podman(runtime, remove_argv(id)); !result.ok())
+            spdlog::warn("cannot remove service {}: {}", id, trim(result.output));
+    }
+}
+
+}  // namespace b2c::pipeline

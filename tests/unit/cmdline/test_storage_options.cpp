@@ -1,0 +1,209 @@
+#include <catch2/catch.hpp>
+
+#include "helpers.h"
+
+using namespace b2c::cmdline;
+using namespace b2c::cmdline::test;
+using Kind = CacheDevice::Kind;
+using Words = std::vector<std::string>;
+
+namespace {
+const std::string key64 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==";
+const std::string key32 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+const std::string minio = "b2c.minio=srv-s3,https://192.168.42.254,accesskey1,secretkey1 ";
+}  // namespace
+
+TEST_CASE("b2c.cache_device")
+{
+    CHECK(parse_config("").storage.cache.kind == Kind::none);
+    CHECK(parse_config("b2c.cache_device=none").storage.cache.kind == Kind::none);
+    CHECK(parse_config("b2c.cache_device=auto").storage.cache.kind == Kind::automatic);
+    CHECK(parse_config("b2c.cache_device=reset").storage.cache.kind == Kind::reset);
+    auto config = parse_config("b2c.cache_device=/dev/sda");
+    CHECK(config.storage.cache.kind == Kind::device);
+    CHECK(config.storage.cache.name == "/dev/sda");
+}
+
+TEST_CASE("b2c.cache_device=FSNAME needs a declared file system, declared anywhere")
+{
+    auto config = parse_config("b2c.cache_device=fs-nfs b2c.filesystem=fs-nfs,type=nfs,src=10.0.0.1:/");
+    CHECK(config.diagnostics.empty());
+    CHECK(config.storage.cache.kind == Kind::filesystem);
+    CHECK(config.storage.cache.name == "fs-nfs");
+
+    config = parse_config("b2c.cache_device=fs-nope");
+    CHECK(config.storage.cache.kind == Kind::none);
+    CHECK(contains(only_error(config), "b2c.cache_device: 'fs-nope' is neither none, auto, reset"));
+    CHECK(contains(only_error(parse_config("b2c.cache_device=/dev/")), "'/dev/' is not a cache device"));
+}
+
+TEST_CASE("b2c.swap")
+{
+    CHECK(parse_config("b2c.swap=8G").storage.swap_bytes == 8ull << 30);
+    CHECK(parse_config("b2c.swap=512M").storage.swap_bytes == 512ull << 20);
+    CHECK_FALSE(parse_config("b2c.swap=0").storage.swap_bytes);
+    auto config = parse_config("b2c.swap=8X");
+    CHECK_FALSE(config.storage.swap_bytes);
+    CHECK(contains(only_error(config), "b2c.swap: '8X' is not a size"));
+    CHECK(contains(only_error(config), "8G"));
+}
+
+TEST_CASE("b2c.filesystem")
+{
+    auto config = parse_config("b2c.filesystem=fs-disk,type=ext4,src=/dev/sdb1 "
+                               "b2c.filesystem=fs-nfs,type=nfs,src=192.168.42.254:/,opts=ro|vers=4.2|");
+    CHECK(config.diagnostics.empty());
+    REQUIRE(config.storage.filesystems.size() == 2);
+    CHECK(config.storage.filesystems[0].name == "fs-disk");
+    CHECK(config.storage.filesystems[0].source == "/dev/sdb1");
+    CHECK(config.storage.filesystems[0].type == "ext4");
+    CHECK(config.storage.filesystems[0].options.empty());
+    CHECK(config.storage.filesystems[1].options == Words{"ro", "vers=4.2"});
+    CHECK(parse_config("b2c.filesystem=fs-www,src=www").storage.filesystems.at(0).type.empty());
+}
+
+TEST_CASE("b2c.filesystem: errors")
+{
+    auto config = parse_config("b2c.filesystem=fs-disk,type=ext4");
+    CHECK(config.storage.filesystems.empty());
+    CHECK(contains(only_error(config), "b2c.filesystem: fs-disk has no src="));
+    CHECK(contains(only_error(parse_config("b2c.filesystem=,src=x")), "is not a file system name"));
+    CHECK(contains(only_error(parse_config("b2c.filesystem=a,src=x b2c.filesystem=a,src=y")), "a is declared twice"));
+    config = parse_config("b2c.filesystem=a,src=x,fstype=ext4");
+    CHECK(contains(only_warning(config), "'fstype'"));
+    CHECK(config.storage.filesystems.size() == 1);
+}
+
+TEST_CASE("b2c.minio")
+{
+    auto config = parse_config(minio);
+    CHECK(config.diagnostics.empty());
+    REQUIRE(config.storage.s3_aliases.size() == 1);
+    const auto& s3 = config.storage.s3_aliases[0];
+    CHECK(s3.alias == "srv-s3");
+    CHECK(s3.url == "https://192.168.42.254");
+    CHECK(s3.access_key == "accesskey1");
+    CHECK(s3.secret_key == "secretkey1");
+}
+
+TEST_CASE("b2c.minio: errors never show the keys")
+{
+    for (auto line : {"b2c.minio=srv,https://h,accesskey1", "b2c.minio=srv,https://h,accesskey1,secret,key1",
+                      "b2c.minio=srv,ftp://h,accesskey1,secretkey1", "b2c.minio=s/r,https://h,accesskey1,secretkey1",
+                      "b2c.minio=srv,https://h,,secretkey1"}) {
+        auto config = parse_config(line);
+        CHECK(config.storage.s3_aliases.empty());
+        auto message = only_error(config);
+        CHECK(contains(message, "b2c.minio"));
+        CHECK_FALSE(contains(message, "accesskey1"));
+        CHECK_FALSE(contains(message, "secret"));
+    }
+    CHECK(contains(only_error(parse_config("b2c.minio=srv,ftp://h,accesskey1,secretkey1")),
+                   "'ftp://h' is not an http:// or https:// URL"));
+}
+
+TEST_CASE("b2c.volume: plain and the paper's examples")
+{
+    auto config = parse_config("b2c.volume=vdata");
+    CHECK(config.diagnostics.empty());
+    REQUIRE(config.storage.volumes.size() == 1);
+    CHECK(config.storage.volumes[0].name == "vdata");
+    CHECK(config.storage.volumes[0].expiration == VolumeConfig::Expiration::never);
+
+    config = parse_config("b2c.filesystem=fs-disk,type=ext4,src=/dev/sdb1 b2c.volume=vol-disk,filesystem=fs-disk");
+    CHECK(config.diagnostics.empty());
+    CHECK(config.storage.volumes.at(0).filesystem == "fs-disk");
+
+    config = parse_config(minio + "b2c.volume=vol-s3,mirror=srv-s3/bucket,pull_on=pipeline_start,push_on=container_end");
+    CHECK(config.diagnostics.empty());
+    const auto& volume = config.storage.volumes.at(0);
+    REQUIRE(volume.pull_from);
+    REQUIRE(volume.push_to);
+    CHECK(volume.pull_from->alias == "srv-s3");
+    CHECK(volume.pull_from->bucket == "bucket");
+    CHECK(volume.pull_from->prefix.empty());
+    CHECK(volume.push_to->bucket == "bucket");
+    CHECK(volume.pull_on == sync_pipeline_start);
+    CHECK(volume.push_on == sync_container_end);
+}
+
+TEST_CASE("b2c.volume: every sub-option")
+{
+    auto config = parse_config(minio + "b2c.volume=v1,expiration=pipeline_end,fscrypt_key=" + key64 +
+                               ",fscrypt_reset_key,pull_from=srv-s3/in/a/b,push_to=srv-s3/out,"
+                               "pull_on=pipeline_start|container_start,push_on=changes|pipeline_end|container_end,"
+                               "overwrite,remove,exclude=*.tmp,exclude=\"cache/*\",preserve,encrypt_key=ssecustomerkey");
+    CHECK(config.diagnostics.empty());
+    const auto& v = config.storage.volumes.at(0);
+    CHECK(v.expiration == VolumeConfig::Expiration::pipeline_end);
+    CHECK(v.fscrypt_key == key64);
+    CHECK(v.fscrypt_reset_key);
+    CHECK(v.pull_from->bucket == "in");
+    CHECK(v.pull_from->prefix == "a/b");
+    CHECK(v.push_to->bucket == "out");
+    CHECK(v.pull_on == (sync_pipeline_start | sync_container_start));
+    CHECK(v.push_on == (sync_changes | sync_pipeline_end | sync_container_end));
+    CHECK(v.overwrite);
+    CHECK(v.remove);
+    CHECK(v.preserve);
+    CHECK(v.exclude == Words{"*.tmp", "cache/*"});
+    CHECK(v.encrypt_key == "ssecustomerkey");
+}
+
+TEST_CASE("b2c.volume: fscrypt_key must be the base 64 of 64 bytes, and is never shown")
+{
+    auto config = parse_config("b2c.volume=v,fscrypt_key=" + key32);
+    CHECK(config.storage.volumes.empty());
+    CHECK(contains(only_error(config), "b2c.volume: v: fscrypt_key=*** decodes to 32 bytes (expected"));
+    CHECK_FALSE(contains(only_error(config), key32));
+
+    config = parse_config("b2c.volume=v,fscrypt_key=not!base64");
+    CHECK(contains(only_error(config), "is not base 64"));
+    CHECK_FALSE(contains(only_error(config), "not!base64"));
+}
+
+TEST_CASE("b2c.volume: references to undeclared file systems and aliases")
+{
+    auto config = parse_config("b2c.volume=v,filesystem=fs-x");
+    CHECK(config.storage.volumes.empty());
+    CHECK(contains(only_error(config), "b2c.volume: v: filesystem=fs-x is not declared"));
+
+    config = parse_config("b2c.volume=v,mirror=nope/b,pull_on=pipeline_start,push_on=pipeline_end");
+    CHECK(config.storage.volumes.empty());
+    CHECK(contains(only_error(config), "the S3 alias nope is not declared"));
+
+    config = parse_config("b2c.volume=v,mirror=srv-s3/b,pull_on=pipeline_start,push_on=pipeline_end " + minio);
+    CHECK(config.diagnostics.empty());
+}
+
+TEST_CASE("b2c.volume: malformed sub-options")
+{
+    CHECK(contains(only_error(parse_config("b2c.volume=v,expiration=tomorrow")),
+                   "expiration=tomorrow is not an expiration (expected never or pipeline_end)"));
+    CHECK(contains(only_error(parse_config(minio + "b2c.volume=v,mirror=srv-s3,pull_on=changes")),
+                   "mirror=srv-s3 is not an S3 location (expected mirror=ALIAS/BUCKET[/PREFIX])"));
+    CHECK(contains(only_error(parse_config(minio + "b2c.volume=v,mirror=srv-s3/b,pull_on=boot,push_on=changes")),
+                   "pull_on=boot: 'boot' is not a condition"));
+    CHECK(contains(only_error(parse_config("b2c.volume=v,push_on=changes")), "push_on= without push_to="));
+    CHECK(contains(only_error(parse_config("b2c.volume=v,fscrypt_reset_key")), "fscrypt_reset_key without"));
+    CHECK(contains(only_error(parse_config("b2c.volume=v,overwrite=yes")), "overwrite is a flag"));
+    CHECK(contains(only_error(parse_config("b2c.volume=-v")), "'-v' is not a volume name"));
+    CHECK(contains(only_error(parse_config("b2c.volume=v b2c.volume=v")), "v is declared twice"));
+}
+
+TEST_CASE("b2c.volume: warnings")
+{
+    auto config = parse_config(minio + "b2c.volume=v,pull_from=srv-s3/b");
+    CHECK_FALSE(config.has_errors());
+    CHECK(contains(only_warning(config), "never pulled"));
+    config = parse_config("b2c.volume=v,size=10G");
+    CHECK(contains(only_warning(config), "b2c.volume: unknown sub-option 'size'"));
+    CHECK(config.storage.volumes.size() == 1);
+}
+
+TEST_CASE("b2c.volume: what follows an unquoted secret is not echoed")
+{
+    auto config = parse_config("b2c.volume=v,encrypt_key=abcd,efgh");
+    CHECK_FALSE(contains(only_warning(config), "efgh"));
+    CHECK(contains(only_warning(config), "encrypt_key="));
+}

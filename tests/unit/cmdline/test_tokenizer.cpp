@@ -1,0 +1,128 @@
+#include <catch2/catch.hpp>
+
+#include "cmdline/kernel_cmdline.h"
+
+using b2c::cmdline::Param;
+using b2c::cmdline::SyntaxError;
+using b2c::cmdline::tokenize_kernel_cmdline;
+
+namespace {
+
+std::vector<std::string> names(const std::vector<Param>& params)
+{
+    std::vector<std::string> out;
+    for (const auto& p : params)
+        out.push_back(p.name);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("tokenizer: plain parameters, flags and values")
+{
+    auto params = tokenize_kernel_cmdline("console=ttyS0 quiet b2c.pipefail b2c.hostname=web\n");
+    REQUIRE(params.size() == 4);
+    CHECK(names(params) == std::vector<std::string>{"console", "quiet", "b2c.pipefail", "b2c.hostname"});
+    CHECK(params[0].value == "ttyS0");
+    CHECK_FALSE(params[1].value);
+    CHECK_FALSE(params[2].value);
+    CHECK(params[3].value == "web");
+}
+
+TEST_CASE("tokenizer: empty input and white space only")
+{
+    CHECK(tokenize_kernel_cmdline("").empty());
+    CHECK(tokenize_kernel_cmdline(" \t\n").empty());
+}
+
+TEST_CASE("tokenizer: tabs and newlines separate parameters")
+{
+    auto params = tokenize_kernel_cmdline("a=1\tb=2\n c=3\r\n");
+    CHECK(names(params) == std::vector<std::string>{"a", "b", "c"});
+    CHECK(params[2].value == "3");
+}
+
+TEST_CASE("tokenizer: a quoted value keeps its white space, quotes removed")
+{
+    auto params = tokenize_kernel_cmdline(R"(b2c.run="-ti docker.io/library/alpine:3.20 sh" quiet)");
+    REQUIRE(params.size() == 2);
+    CHECK(params[0].name == "b2c.run");
+    CHECK(params[0].value == "-ti docker.io/library/alpine:3.20 sh");
+    CHECK(params[1].name == "quiet");
+}
+
+TEST_CASE("tokenizer: single quotes inside double quotes are kept")
+{
+    auto params = tokenize_kernel_cmdline(R"(b2c.run="-e MSG='hello world' alpine sh -c 'echo $MSG'")");
+    REQUIRE(params.size() == 1);
+    CHECK(params[0].value == "-e MSG='hello world' alpine sh -c 'echo $MSG'");
+}
+
+TEST_CASE("tokenizer: a whole quoted parameter")
+{
+    auto params = tokenize_kernel_cmdline(R"("b2c.run=-ti alpine" "quiet")");
+    REQUIRE(params.size() == 2);
+    CHECK(params[0].name == "b2c.run");
+    CHECK(params[0].value == "-ti alpine");
+    CHECK(params[1].name == "quiet");
+    CHECK_FALSE(params[1].value);
+}
+
+TEST_CASE("tokenizer: quotes inside a value are kept, as the kernel does")
+{
+    auto params = tokenize_kernel_cmdline(R"(b2c.login=docker.io,username="me",password="p w")");
+    REQUIRE(params.size() == 1);
+    CHECK(params[0].value == R"(docker.io,username="me",password="p w")");
+}
+
+TEST_CASE("tokenizer: empty values")
+{
+    auto params = tokenize_kernel_cmdline(R"(b2c.x= b2c.y="" b2c.z)");
+    REQUIRE(params.size() == 3);
+    CHECK(params[0].value == "");
+    CHECK(params[1].value == "");
+    CHECK_FALSE(params[2].value);
+}
+
+TEST_CASE("tokenizer: only the first = separates name and value")
+{
+    auto params = tokenize_kernel_cmdline("b2c.run=-e=A=B");
+    REQUIRE(params.size() == 1);
+    CHECK(params[0].name == "b2c.run");
+    CHECK(params[0].value == "-e=A=B");
+}
+
+TEST_CASE("tokenizer: a lone pair of quotes is not a parameter")
+{
+    CHECK(tokenize_kernel_cmdline(R"("" quiet)").size() == 1);
+}
+
+TEST_CASE("tokenizer: an unterminated double quote names the parameter")
+{
+    try {
+        tokenize_kernel_cmdline(R"(quiet b2c.run="-ti alpine)");
+        FAIL("no SyntaxError");
+    } catch (const SyntaxError& e) {
+        CHECK(std::string(e.what()) == R"(unterminated double quote in b2c.run="-ti alpine)");
+    }
+    CHECK_THROWS_AS(tokenize_kernel_cmdline(R"(b2c.x=")"), SyntaxError);
+    CHECK_THROWS_AS(tokenize_kernel_cmdline(R"("quiet)"), SyntaxError);
+}
+
+TEST_CASE("tokenizer: an unterminated quote does not show later options or secrets")
+{
+    try {
+        tokenize_kernel_cmdline(R"(b2c.run="-ti alpine b2c.login=r,username=u,password=topsecret)");
+        FAIL("no SyntaxError");
+    } catch (const SyntaxError& e) {
+        CHECK(std::string(e.what()) == R"(unterminated double quote in b2c.run="-ti alpine)");
+    }
+    try {
+        tokenize_kernel_cmdline(R"(b2c.login=r,username=u,password="top secret)");
+        FAIL("no SyntaxError");
+    } catch (const SyntaxError& e) {
+        std::string message = e.what();
+        CHECK(message.find("b2c.login") != std::string::npos);
+        CHECK(message.find("top") == std::string::npos);
+    }
+}

@@ -1,0 +1,59 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "netcfg/ipv4_text.h"
+#include "netcfg/resolv_conf.h"
+#include "netcfg/wired_interfaces.h"
+
+using namespace b2c::netcfg;
+
+TEST_CASE("IPv4 addresses and netmasks as text", "[text]") {
+    CHECK(ipv4_to_string(0x0a00020f) == "10.0.2.15");
+    CHECK(ipv4_list_to_string({0x01010101, 0x08080808}, ",") == "1.1.1.1,8.8.8.8");
+    CHECK(netmask_to_prefix(0xffffff00) == 24);
+    CHECK(netmask_to_prefix(0xffffffff) == 32);
+    CHECK(netmask_to_prefix(0) == 0);
+    CHECK(netmask_to_prefix(0xff00ff00) == -1);
+    CHECK(prefix_to_netmask(20) == 0xfffff000);
+    CHECK(prefix_to_netmask(0) == 0);
+}
+
+TEST_CASE("resolv.conf lists the search domain and the servers", "[resolv]") {
+    CHECK(resolv_conf_text({0x0a000203, 0x01010101}, "example.test") ==
+          "# Written by boot2container\n"
+          "search example.test\n"
+          "nameserver 10.0.2.3\n"
+          "nameserver 1.1.1.1\n");
+    CHECK(resolv_conf_text({}, "") == "# Written by boot2container\n");
+}
+
+TEST_CASE("the kernel's /proc/net/pnp gives the DNS servers", "[resolv]") {
+    const char* pnp =
+        "#PROTO: DHCP\n"
+        "domain example.test\n"
+        "nameserver 10.0.2.3\n"
+        "nameserver 0.0.0.0\n"
+        "nameserver 1.1.1.1\n"
+        "bootserver 10.0.2.2\n";
+    CHECK(parse_pnp_nameservers(pnp) == std::vector<std::uint32_t>{0x0a000203, 0x01010101});
+    CHECK(parse_pnp_nameservers("").empty());
+}
+
+TEST_CASE("wired interfaces are eth* and en*", "[links]") {
+    CHECK(is_wired_interface_name("eth0"));
+    CHECK(is_wired_interface_name("enp0s3"));
+    CHECK(is_wired_interface_name("ens3"));
+    CHECK_FALSE(is_wired_interface_name("lo"));
+    CHECK_FALSE(is_wired_interface_name("wlan0"));
+    CHECK_FALSE(is_wired_interface_name("docker0"));
+
+    auto dir = std::filesystem::temp_directory_path() / "b2c-unit-sys-class-net";
+    std::filesystem::remove_all(dir);
+    for (auto name : {"lo", "eth1", "enp0s3", "eth0", "wlan0"})
+        std::filesystem::create_directories(dir / name);
+    CHECK(list_wired_interfaces(dir) == std::vector<std::string>{"enp0s3", "eth0", "eth1"});
+    std::filesystem::remove_all(dir);
+    CHECK(list_wired_interfaces(dir).empty());
+}

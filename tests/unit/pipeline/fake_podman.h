@@ -1,0 +1,124 @@
+// A fake podman for the orchestration tests: records every command and
+// answers like podman would. A container's image is its last argument;
+// its exit code comes from `exit_codes` (default 0).
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "pipeline/runtime.h"
+
+namespace fake {
+
+inline bool contains(const std::vector<std::string>& words, const std::string& word)
+{
+    return std::find(words.begin(), words.end(), word) != words.end();
+}
+
+struct Podman {
+    std::vector<b2c::Command> calls;
+    std::map<std::string, int> exit_codes;          // image -> exit code
+    std::set<std::string> missing_images;           // create always fails
+    std::map<std::string, int> create_failures;     // image -> failures before success
+    std::set<std::string> existing_volumes;
+    std::set<std::string> failing_logins;           // registries
+    std::set<std::string> failing_mounts;           // sources
+    std::vector<std::chrono::seconds> sleeps;
+    std::vector<b2c::storage::MountSpec> mounts;
+    std::map<std::string, std::vector<std::string>> created;  // id -> create argv
+
+    b2c::pipeline::Runtime runtime()
+    {
+        b2c::pipeline::Runtime rt;
+        rt.execute = [this](const b2c::Command& cmd) { return answer(cmd); };
+        rt.sleep = [this](std::chrono::seconds s) { sleeps.push_back(s); };
+        rt.mount = [this](const b2c::storage::MountSpec& spec) {
+            if (failing_mounts.count(spec.source))
+                throw std::runtime_error("cannot mount " + spec.source + ": no such device");
+            mounts.push_back(spec);
+            return b2c::storage::Mount{};
+        };
+        return rt;
+    }
+
+    // The command lines run, each joined with spaces.
+    std::vector<std::string> lines() const
+    {
+        std::vector<std::string> out;
+        for (const auto& cmd : calls) {
+            std::string line;
+            for (const auto& word : cmd.argv)
+                line += (line.empty() ? "" : " ") + word;
+            out.push_back(line);
+        }
+        return out;
+    }
+
+    // Images started attached, in order.
+    std::vector<std::string> attached_images() const
+    {
+        std::vector<std::string> images;
+        for (const auto& cmd : calls)
+            if (cmd.argv.size() >= 3 && cmd.argv[1] == "start" && cmd.argv[2] == "--attach")
+                images.push_back(created.at(cmd.argv.back()).back());
+        return images;
+    }
+
+    // The create argv of the first container of `image`.
+    std::vector<std::string> create_of(const std::string& image) const
+    {
+        for (const auto& [id, argv] : created)
+            if (argv.back() == image)
+                return argv;
+        return {};
+    }
+
+    b2c::CommandResult answer(const b2c::Command& cmd)
+    {
+        calls.push_back(cmd);
+        const auto& a = cmd.argv;
+        auto sub = [&](std::size_t i) { return a.size() > i ? a[i] : std::string(); };
+        b2c::CommandResult r;
+        r.exit_code = 0;
+        if (sub(1) == "login") {
+            r.exit_code = failing_logins.count(a.back()) ? 125 : 0;
+        } else if (sub(1) == "volume" && sub(2) == "exists") {
+            r.exit_code = existing_volumes.count(a.back()) ? 0 : 1;
+        } else if (sub(1) == "volume" && sub(2) == "create") {
+            existing_volumes.insert(a.back());
+        } else if (sub(1) == "volume" && sub(2) == "inspect") {
+            r.output = "/var/lib/containers/storage/volumes/" + a.back() + "/_data\n";
+        } else if (sub(1) == "create") {
+            const auto& image = a.back();
+            if (missing_images.count(image) || create_failures[image]-- > 0) {
+                r.exit_code = 125;
+                r.output = "Error: " + image + ": image not known\n";
+            } else {
+                auto id = "id" + std::to_string(created.size());
+                created[id] = a;
+                r.output = "Trying to pull " + image + "...\nWriting manifest\n" + id + "\n";
+            }
+        } else if (sub(1) == "start" && sub(2) == "--attach") {
+            r.exit_code = exit_code_of(a.back());
+        } else if (sub(1) == "container" && sub(2) == "inspect") {
+            const auto& argv = created.at(a.back());
+            if (sub(4) == "{{.State.ExitCode}}")
+                r.output = std::to_string(exit_code_of(a.back())) + "\n";
+            else
+                r.output = contains(argv, "-ti") || contains(argv, "-i") ? "true\n" : "false\n";
+        }
+        return r;
+    }
+
+    int exit_code_of(const std::string& id) const
+    {
+        auto it = exit_codes.find(created.at(id).back());
+        return it == exit_codes.end() ? 0 : it->second;
+    }
+};
+
+}  // namespace fake

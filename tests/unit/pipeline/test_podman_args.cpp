@@ -1,0 +1,120 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "pipeline/podman_args.h"
+#include "pipeline/status.h"
+
+using namespace b2c::pipeline;
+using b2c::cmdline::ContainerSpec;
+using b2c::cmdline::RegistryLogin;
+
+namespace {
+
+ContainerSpec spec(std::vector<std::string> args, std::string text)
+{
+    return {std::move(args), std::move(text)};
+}
+
+}  // namespace
+
+TEST_CASE("create_argv puts our flags first and the user's arguments after, unchanged")
+{
+    auto user = spec({"-ti", "-e", "MSG=hello world", "--network=none", "alpine", "sh", "-c",
+                      "echo $MSG"},
+                     "-ti ...");
+    auto argv = create_argv(user, Status{});
+    REQUIRE(argv.size() == 5 + 10 + user.args.size());
+    CHECK(Argv(argv.begin(), argv.begin() + 5) ==
+          Argv{"podman", "create", "--privileged", "--network=host", "--pull=always"});
+    CHECK(Argv(argv.end() - user.args.size(), argv.end()) == user.args);
+    for (std::size_t i = 5; i < 15; i += 2)
+        CHECK(argv[i] == "-e");
+}
+
+TEST_CASE("the B2C_PIPELINE_* environment describes the pipeline so far")
+{
+    Status status;
+    CHECK(pipeline_env(status) ==
+          std::vector<std::string>{"B2C_PIPELINE_STATUS=0", "B2C_PIPELINE_FAILED_BY=",
+                                   "B2C_PIPELINE_PREV_CONTAINER=",
+                                   "B2C_PIPELINE_PREV_CONTAINER_EXIT_CODE=0",
+                                   "B2C_PIPELINE_SHUTDOWN_MODE=default"});
+    status = {3, "alpine false", "alpine sh -c 'exit 129'", 129, ShutdownMode::reboot};
+    auto env = pipeline_env(status);
+    CHECK(env[0] == "B2C_PIPELINE_STATUS=3");
+    CHECK(env[1] == "B2C_PIPELINE_FAILED_BY=alpine false");
+    CHECK(env[2] == "B2C_PIPELINE_PREV_CONTAINER=alpine sh -c 'exit 129'");
+    CHECK(env[3] == "B2C_PIPELINE_PREV_CONTAINER_EXIT_CODE=129");
+    CHECK(env[4] == "B2C_PIPELINE_SHUTDOWN_MODE=reboot");
+    status.shutdown_mode = ShutdownMode::poweroff;
+    CHECK(pipeline_env(status)[4] == "B2C_PIPELINE_SHUTDOWN_MODE=poweroff");
+}
+
+TEST_CASE("login_argv reads the password from stdin and honours tls_verify")
+{
+    RegistryLogin login{"registry.local:5000", "me", "s3cret", true};
+    CHECK(login_argv(login) == Argv{"podman", "login", "-u", "me", "--password-stdin",
+                                    "registry.local:5000"});
+    login.tls_verify = false;
+    auto argv = login_argv(login);
+    CHECK(argv == Argv{"podman", "login", "--tls-verify=false", "-u", "me", "--password-stdin",
+                       "registry.local:5000"});
+    CHECK(std::find(argv.begin(), argv.end(), "s3cret") == argv.end());
+}
+
+TEST_CASE("start, inspect, stop and clean-up command lines")
+{
+    CHECK(start_attached_argv("abc", false) == Argv{"podman", "start", "--attach", "abc"});
+    CHECK(start_attached_argv("abc", true) ==
+          Argv{"podman", "start", "--attach", "--interactive", "abc"});
+    CHECK(start_detached_argv("abc") == Argv{"podman", "start", "abc"});
+    CHECK(inspect_exit_code_argv("abc") ==
+          Argv{"podman", "container", "inspect", "--format", "{{.State.ExitCode}}", "abc"});
+    CHECK(inspect_open_stdin_argv("abc") ==
+          Argv{"podman", "container", "inspect", "--format", "{{.Config.OpenStdin}}", "abc"});
+    CHECK(stop_argv("abc") == Argv{"podman", "stop", "--time", "10", "abc"});
+    CHECK(remove_argv("abc") == Argv{"podman", "rm", "--force", "abc"});
+    CHECK(remove_all_containers_argv() == Argv{"podman", "container", "rm", "--all", "--force"});
+    CHECK(prune_dangling_images_argv() == Argv{"podman", "image", "prune", "--force"});
+    CHECK(prune_all_images_argv() == Argv{"podman", "image", "prune", "--all", "--force"});
+    CHECK(volume_mountpoint_argv("v") ==
+          Argv{"podman", "volume", "inspect", "--format", "{{.Mountpoint}}", "v"});
+}
+
+TEST_CASE("create is retried with a growing delay")
+{
+    using std::chrono::seconds;
+    CHECK(create_retry_delays(4) == std::vector<seconds>{seconds{2}, seconds{4}, seconds{8}});
+    CHECK(create_retry_delays(1).empty());
+    CHECK(create_retry_delays(create_attempts).size() == create_attempts - 1);
+}
+
+TEST_CASE("exit codes 129 and 130 request a reboot and a power-off")
+{
+    CHECK(shutdown_request(129) == ShutdownMode::reboot);
+    CHECK(shutdown_request(130) == ShutdownMode::poweroff);
+    CHECK_FALSE(shutdown_request(0));
+    CHECK_FALSE(shutdown_request(1));
+    CHECK_FALSE(shutdown_request(137));
+    CHECK(to_string(ShutdownMode::default_mode) == "default");
+}
+
+TEST_CASE("record_container keeps the first failed run only")
+{
+    Status status;
+    record_container(status, spec({}, "a"), 0, true);
+    CHECK(status.status == 0);
+    CHECK(status.prev_container == "a");
+    record_container(status, spec({}, "b"), 2, true);
+    record_container(status, spec({}, "c"), 3, true);
+    CHECK(status.status == 2);
+    CHECK(status.failed_by == "b");
+    CHECK(status.prev_container == "c");
+    CHECK(status.prev_container_exit_code == 3);
+
+    Status posts;
+    record_container(posts, spec({}, "post"), 130, false);
+    CHECK(posts.status == 0);
+    CHECK(posts.shutdown_mode == ShutdownMode::poweroff);
+}

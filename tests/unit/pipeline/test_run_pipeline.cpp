@@ -1,0 +1,274 @@
+#include <catch2/catch.hpp>
+
+#include "fake_podman.h"
+#include "pipeline/container_runner.h"
+#include "pipeline/podman_args.h"
+#include "pipeline/runtime.h"
+
+using namespace b2c::pipeline;
+using b2c::cmdline::Config;
+using b2c::cmdline::ContainerSpec;
+using fake::contains;
+
+namespace {
+
+// A container running `image`; its text is "run IMAGE" for the checks.
+ContainerSpec container(const std::string& image, std::vector<std::string> flags = {})
+{
+    flags.push_back(image);
+    return {flags, "args of " + image};
+}
+
+bool env_has(const std::vector<std::string>& argv, const std::string& assignment)
+{
+    for (std::size_t i = 0; i + 1 < argv.size(); ++i)
+        if (argv[i] == "-e" && argv[i + 1] == assignment)
+            return true;
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("runs then posts, in order, with the status of the pipeline so far")
+{
+    fake::Podman podman;
+    podman.exit_codes = {{"b", 3}, {"c", 4}};
+    Config config;
+    config.pipeline.runs = {container("a"), container("b"), container("c")};
+    config.pipeline.posts = {container("p1"), container("p2")};
+
+    auto status = run_pipeline(config, podman.runtime());
+
+    CHECK(podman.attached_images() == std::vector<std::string>{"a", "b", "c", "p1", "p2"});
+    CHECK(status.status == 3);
+    CHECK(status.failed_by == "args of b");
+    CHECK(status.prev_container == "args of p2");
+    CHECK(status.prev_container_exit_code == 0);
+    CHECK(status.shutdown_mode == ShutdownMode::default_mode);
+
+    auto c = podman.create_of("c");
+    CHECK(env_has(c, "B2C_PIPELINE_STATUS=3"));
+    CHECK(env_has(c, "B2C_PIPELINE_FAILED_BY=args of b"));
+    CHECK(env_has(c, "B2C_PIPELINE_PREV_CONTAINER=args of b"));
+    CHECK(env_has(c, "B2C_PIPELINE_PREV_CONTAINER_EXIT_CODE=3"));
+    auto p1 = podman.create_of("p1");
+    CHECK(env_has(p1, "B2C_PIPELINE_PREV_CONTAINER=args of c"));
+    CHECK(env_has(p1, "B2C_PIPELINE_PREV_CONTAINER_EXIT_CODE=4"));
+    CHECK(env_has(p1, "B2C_PIPELINE_STATUS=3"));
+    auto a = podman.create_of("a");
+    CHECK(env_has(a, "B2C_PIPELINE_STATUS=0"));
+    CHECK(env_has(a, "B2C_PIPELINE_PREV_CONTAINER="));
+}
+
+TEST_CASE("every container is started attached, checked, then removed; clean-up at the end")
+{
+    fake::Podman podman;
+    Config config;
+    config.pipeline.runs = {container("a", {"-ti"})};
+    run_pipeline(config, podman.runtime());
+    auto lines = podman.lines();
+    REQUIRE(lines.size() == 7);
+    CHECK(lines[0].rfind("podman create --privileged --network=host --pull=always -e ", 0) == 0);
+    CHECK(lines[1] == "podman container inspect --format {{.Config.OpenStdin}} id0");
+    CHECK(lines[2] == "podman start --attach --interactive id0");
+    CHECK(lines[3] == "podman container inspect --format {{.State.ExitCode}} id0");
+    CHECK(lines[4] == "podman rm --force id0");
+    CHECK(lines[5] == "podman container rm --all --force");
+    CHECK(lines[6] == "podman image prune --force");
+    CHECK_FALSE(podman.calls[2].capture_output);
+    CHECK(podman.calls[0].capture_output);
+}
+
+TEST_CASE("b2c.pipefail skips the runs after the first failure, never the posts")
+{
+    fake::Podman podman;
+    podman.exit_codes = {{"b", 1}};
+    Config config;
+    config.pipeline.pipefail = true;
+    config.pipeline.runs = {container("a"), container("b"), container("c"), container("d")};
+    config.pipeline.posts = {container("p")};
+    auto status = run_pipeline(config, podman.runtime());
+    CHECK(podman.attached_images() == std::vector<std::string>{"a", "b", "p"});
+    CHECK(status.status == 1);
+    CHECK(status.failed_by == "args of b");
+    CHECK(status.prev_container == "args of p");
+}
+
+TEST_CASE("exit codes 129 and 130 set the shutdown mode and count as failures")
+{
+    fake::Podman podman;
+    podman.exit_codes = {{"r", 129}, {"p", 130}};
+    Config config;
+    config.pipeline.runs = {container("r"), container("a")};
+    auto status = run_pipeline(config, podman.runtime());
+    CHECK(status.shutdown_mode == ShutdownMode::reboot);
+    CHECK(status.status == 129);
+    CHECK(env_has(podman.create_of("a"), "B2C_PIPELINE_SHUTDOWN_MODE=reboot"));
+
+    fake::Podman podman2;
+    podman2.exit_codes = {{"p", 130}};
+    Config config2;
+    config2.pipeline.posts = {container("p")};
+    auto status2 = run_pipeline(config2, podman2.runtime());
+    CHECK(status2.shutdown_mode == ShutdownMode::poweroff);
+    CHECK(status2.status == 0);  // a post never fails the pipeline
+}
+
+TEST_CASE("create is retried, the image store pruned before the last attempt, then 125")
+{
+    fake::Podman podman;
+    podman.missing_images = {"nope"};
+    Config config;
+    config.pipeline.runs = {container("nope"), container("a")};
+    auto status = run_pipeline(config, podman.runtime());
+
+    using std::chrono::seconds;
+    CHECK(podman.sleeps == std::vector<seconds>{seconds{2}, seconds{4}, seconds{8}});
+    auto lines = podman.lines();
+    auto creates_nope = [](const std::string& l) {
+        return l.rfind("podman create", 0) == 0 && l.substr(l.rfind(' ') + 1) == "nope";
+    };
+    CHECK(std::count_if(lines.begin(), lines.end(), creates_nope) == create_attempts);
+    // The one prune comes right before the last create.
+    const std::string prune_all = "podman image prune --all --force";
+    CHECK(std::count(lines.begin(), lines.end(), prune_all) == 1);
+    auto prune = std::find(lines.begin(), lines.end(), prune_all);
+    REQUIRE(prune != lines.end());
+    REQUIRE(prune + 1 != lines.end());
+    CHECK(creates_nope(*(prune + 1)));
+    CHECK(std::count_if(prune + 1, lines.end(), creates_nope) == 1);
+
+    CHECK(status.status == exit_cannot_run);
+    CHECK(status.failed_by == "args of nope");
+    CHECK(podman.attached_images() == std::vector<std::string>{"a"});
+    CHECK(env_has(podman.create_of("a"), "B2C_PIPELINE_PREV_CONTAINER_EXIT_CODE=125"));
+}
+
+TEST_CASE("a passing create failure is retried and the container runs")
+{
+    fake::Podman podman;
+    podman.create_failures = {{"a", 1}};
+    Config config;
+    config.pipeline.runs = {container("a")};
+    auto status = run_pipeline(config, podman.runtime());
+    CHECK(status.status == 0);
+    CHECK(podman.sleeps == std::vector<std::chrono::seconds>{std::chrono::seconds{2}});
+    CHECK(podman.attached_images() == std::vector<std::string>{"a"});
+}
+
+TEST_CASE("a program that cannot be started counts as a container that cannot run")
+{
+    fake::Podman podman;
+    auto runtime = podman.runtime();
+    runtime.execute = [](const b2c::Command&) -> b2c::CommandResult {
+        throw std::runtime_error("cannot run 'podman': program not found in PATH");
+    };
+    Config config;
+    config.pipeline.runs = {container("a")};
+    auto status = run_pipeline(config, runtime);
+    CHECK(status.status == exit_cannot_run);
+}
+
+TEST_CASE("logins: password through stdin and listed as a secret; a failure goes on")
+{
+    fake::Podman podman;
+    podman.failing_logins = {"bad.io"};
+    Config config;
+    config.pipeline.logins = {{"bad.io", "u", "pw1", true}, {"good.io", "v", "pw2", false}};
+    config.pipeline.runs = {container("a")};
+    auto runtime = podman.runtime();
+    runtime.secrets = pipeline_secrets(config);
+    auto status = run_pipeline(config, runtime);
+    CHECK(status.status == 0);
+    REQUIRE(podman.calls.size() >= 2);
+    CHECK(podman.lines()[0] == "podman login -u u --password-stdin bad.io");
+    CHECK(podman.lines()[1] == "podman login --tls-verify=false -u v --password-stdin good.io");
+    CHECK(podman.calls[0].stdin_data == "pw1");
+    CHECK(contains(podman.calls[0].secrets, "pw1"));
+    CHECK(contains(podman.calls[1].secrets, "pw2"));
+    CHECK(podman.attached_images() == std::vector<std::string>{"a"});
+    for (const auto& line : podman.lines())
+        CHECK(line.find("pw") == std::string::npos);
+}
+
+TEST_CASE("services start detached before the runs and stop at the end")
+{
+    fake::Podman podman;
+    Config config;
+    config.pipeline.services = {container("svc")};
+    config.pipeline.runs = {container("a")};
+    run_pipeline(config, podman.runtime());
+    auto lines = podman.lines();
+    auto pos = [&](const std::string& line) {
+        return std::find(lines.begin(), lines.end(), line) - lines.begin();
+    };
+    auto start = pos("podman start id0");
+    auto run = pos("podman start --attach id1");
+    auto stop = pos("podman stop --time 10 id0");
+    auto rm = pos("podman rm --force id0");
+    auto cleanup = pos("podman container rm --all --force");
+    CHECK(start < run);
+    CHECK(run < stop);
+    CHECK(stop < rm);
+    CHECK(rm < cleanup);
+    CHECK(cleanup < static_cast<long>(lines.size()));
+}
+
+TEST_CASE("volumes are created when missing and their file systems mounted")
+{
+    fake::Podman podman;
+    podman.existing_volumes = {"old"};
+    Config config;
+    config.storage.filesystems = {{"fs-www", "www", "9p", {}}};
+    config.storage.volumes.resize(2);
+    config.storage.volumes[0].name = "old";
+    config.storage.volumes[1].name = "vol-www";
+    config.storage.volumes[1].filesystem = "fs-www";
+    config.pipeline.runs = {container("a")};
+    auto status = run_pipeline(config, podman.runtime());
+    CHECK(status.status == 0);
+    auto lines = podman.lines();
+    CHECK(contains(lines, "podman volume exists old"));
+    CHECK_FALSE(contains(lines, "podman volume create old"));
+    CHECK(contains(lines, "podman volume create vol-www"));
+    REQUIRE(podman.mounts.size() == 1);
+    CHECK(podman.mounts[0].source == "www");
+    CHECK(podman.mounts[0].target == "/var/lib/containers/storage/volumes/vol-www/_data");
+    CHECK(podman.mounts[0].fstype == "9p");
+    CHECK(podman.mounts[0].options == "trans=virtio,version=9p2000.L");
+}
+
+TEST_CASE("a volume setup failure skips services and runs, but posts and clean-up run")
+{
+    for (bool missing_filesystem : {true, false}) {
+        fake::Podman podman;
+        podman.failing_mounts = {"/dev/sdb1"};
+        Config config;
+        if (!missing_filesystem)
+            config.storage.filesystems = {{"fs-disk", "/dev/sdb1", "ext4", {}}};
+        config.storage.volumes.resize(1);
+        config.storage.volumes[0].name = "vol-disk";
+        config.storage.volumes[0].filesystem = "fs-disk";
+        config.pipeline.services = {container("svc")};
+        config.pipeline.runs = {container("a"), container("b")};
+        config.pipeline.posts = {container("p")};
+        auto status = run_pipeline(config, podman.runtime());
+        CHECK(status.status == 1);
+        CHECK(status.failed_by.rfind("volume setup: vol-disk: ", 0) == 0);
+        CHECK(podman.attached_images() == std::vector<std::string>{"p"});
+        CHECK(podman.create_of("svc").empty());
+        CHECK(env_has(podman.create_of("p"), "B2C_PIPELINE_STATUS=1"));
+        CHECK(contains(podman.lines(), "podman container rm --all --force"));
+    }
+}
+
+TEST_CASE("pipeline_secrets lists passwords and keys")
+{
+    Config config;
+    config.pipeline.logins = {{"r", "u", "pw", true}};
+    config.storage.volumes.resize(1);
+    config.storage.volumes[0].fscrypt_key = "KEY";
+    config.storage.s3_aliases = {{"s3", "https://x", "AK", "SK"}};
+    auto secrets = pipeline_secrets(config);
+    CHECK(secrets == std::vector<std::string>{"pw", "KEY", "AK", "SK"});
+}

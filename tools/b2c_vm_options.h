@@ -1,0 +1,52 @@
+// The command line of b2c-vm (Boost.Program_options) and its defaults.
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace b2c::vm {
+
+enum class Accel { automatic, kvm, tcg };
+
+struct VmOptions {
+    std::string kernel;
+    std::string initramfs;
+    unsigned memory_mib = 2048;
+    unsigned cpus = 2;
+    Accel accel = Accel::automatic;
+    std::vector<std::string> disks;
+    std::vector<std::string> appends;       // b2c options, verbatim
+    std::vector<std::string> kernel_args;   // raw kernel parameters, verbatim
+    std::vector<std::string> qemu_args;     // one QEMU argv word each
+    unsigned timeout_seconds = 0;           // 0: none
+    std::optional<std::string> image;
+    std::optional<std::string> command;
+    std::optional<std::string> workdir;
+    bool dry_run = false;
+    bool help = false;
+};
+
+// Bad usage: the message says what to change. b2c-vm exits with kExitUsage.
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Parses argv. Kernel and initramfs are left empty when not given (see
+// resolve_defaults). Throws UsageError.
+VmOptions parse_options(int argc, const char* const argv[]);
+
+// Full --help text, exit codes included.
+std::string help_text();
+
+// Fills in the default kernel and initramfs, makes the work dir absolute,
+// and checks that the files exist. `self_dir` is the folder of the b2c-vm
+// binary. Throws UsageError.
+void resolve_defaults(VmOptions& options, const std::string& self_dir);
+
+// The newest /boot/vmlinuz-* by version sort, or "" when there is none.
+std::string newest_kernel(const std::string& boot_dir = "/boot");
+
+}  // namespace b2c::vm
