@@ -1,1 +1,70 @@
-int main() { return 0; }
+// b2c-init: the /init of the boot2container initramfs, and its debug CLI.
+//   as PID 1                      boots the machine
+//   as modprobe (a symlink)       loads modules for the kernel's requests
+//   --dry-run [--cmdline STR | --cmdline-file FILE]   checks a command line
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+#include <boost/program_options.hpp>
+
+#include "init/dry_run.h"
+#include "init/modules.h"
+#include "init/pid1.h"
+
+namespace po = boost::program_options;
+
+namespace {
+
+int debug_cli(int argc, char** argv)
+{
+    po::options_description options("Usage: b2c-init --dry-run [--cmdline STR | --cmdline-file FILE]");
+    options.add_options()
+        ("help,h", "this help")
+        ("dry-run", "parse the command line and print the configuration and the podman "
+                    "command lines a boot would run; runs nothing")
+        ("cmdline", po::value<std::string>(), "the kernel command line to check")
+        ("cmdline-file", po::value<std::string>(), "read it from FILE (default: /proc/cmdline)");
+    po::variables_map vm;
+    try {
+        po::store(po::parse_command_line(argc, argv, options), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        std::cerr << "b2c-init: " << e.what() << "\n" << options;
+        return 2;
+    }
+    if (vm.count("help") || !vm.count("dry-run")) {
+        std::cout << options
+                  << "\nAs PID 1 (the initramfs' /init), b2c-init boots the machine.\n";
+        return vm.count("help") ? 0 : 2;
+    }
+    std::string line;
+    if (vm.count("cmdline")) {
+        line = vm["cmdline"].as<std::string>();
+    } else {
+        auto path = vm.count("cmdline-file") ? vm["cmdline-file"].as<std::string>() : "/proc/cmdline";
+        std::ifstream file(path);
+        if (!file) {
+            std::cerr << "b2c-init: cannot read " << path << "\n";
+            return 2;
+        }
+        line.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+    }
+    return b2c::init::dry_run(line, std::cout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    const char* name = std::strrchr(argv[0], '/');
+    name = name ? name + 1 : argv[0];
+    if (std::strcmp(name, "modprobe") == 0)
+        return b2c::init::modprobe_main(argc, argv);
+    if (getpid() == 1)
+        b2c::init::pid1_main();
+    return debug_cli(argc, argv);
+}

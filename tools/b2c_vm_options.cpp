@@ -139,16 +139,19 @@ void resolve_defaults(VmOptions& options, const std::string& self_dir)
         throw UsageError(fmt::format("kernel '{}' is not a file: check --kernel", options.kernel));
 
     if (options.initramfs.empty()) {
-        auto next_to_us = fs::path(self_dir) / kInitramfsName;
-        auto here = fs::current_path() / kInitramfsName;
-        if (fs::is_regular_file(next_to_us))
-            options.initramfs = next_to_us.string();
-        else if (fs::is_regular_file(here))
-            options.initramfs = here.string();
-        else
+        // Next to b2c-vm when installed; the build dir's root when run from
+        // build/tools/; else the current directory.
+        const fs::path candidates[] = {fs::path(self_dir) / kInitramfsName,
+                                       fs::path(self_dir).parent_path() / kInitramfsName,
+                                       fs::current_path() / kInitramfsName};
+        for (const auto& candidate : candidates)
+            if (options.initramfs.empty() && fs::is_regular_file(candidate))
+                options.initramfs = candidate.string();
+        if (options.initramfs.empty())
             throw UsageError(fmt::format(
-                "no initramfs found at {} nor {}: build it or pass --initramfs PATH",
-                next_to_us.string(), here.string()));
+                "no {} next to b2c-vm, in {} nor in the current directory: build it or pass "
+                "--initramfs PATH",
+                kInitramfsName, fs::path(self_dir).parent_path().string()));
     }
     if (!fs::is_regular_file(options.initramfs))
         throw UsageError(

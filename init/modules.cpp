@@ -1,0 +1,124 @@
+#include "init/modules.h"
+
+#include <libkmod.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace b2c::init {
+namespace {
+
+struct ListDeleter {
+    void operator()(kmod_list* list) const { kmod_module_unref_list(list); }
+};
+using ModuleList = std::unique_ptr<kmod_list, ListDeleter>;
+
+std::set<std::string> read_modaliases()
+{
+    std::set<std::string> aliases;
+    std::error_code ec;
+    auto options = std::filesystem::directory_options::skip_permission_denied;
+    for (std::filesystem::recursive_directory_iterator it("/sys/devices", options, ec), end;
+         it != end; it.increment(ec)) {
+        if (ec)
+            break;
+        if (it->is_symlink(ec)) {
+            it.disable_recursion_pending();
+            continue;
+        }
+        if (it->path().filename() != "modalias")
+            continue;
+        std::ifstream file(it->path());
+        std::string alias;
+        if (std::getline(file, alias) && !alias.empty())
+            aliases.insert(alias);
+    }
+    return aliases;
+}
+
+}  // namespace
+
+ModuleLoader::ModuleLoader() : ctx_(kmod_new(nullptr, nullptr))
+{
+    if (!ctx_)
+        throw std::runtime_error("libkmod: cannot create a context");
+    kmod_load_resources(ctx_);
+}
+
+ModuleLoader::~ModuleLoader() { kmod_unref(ctx_); }
+
+bool ModuleLoader::load(const std::string& name_or_alias, std::string& error)
+{
+    kmod_list* raw = nullptr;
+    if (kmod_module_new_from_lookup(ctx_, name_or_alias.c_str(), &raw) < 0) {
+        error = "module index lookup failed";
+        return false;
+    }
+    ModuleList list(raw);
+    if (!raw) {
+        error = "no such module";
+        return false;
+    }
+    bool loaded = false;
+    kmod_list* item;
+    kmod_list_foreach(item, raw)
+    {
+        auto* mod = kmod_module_get_module(item);
+        int rc = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST, nullptr,
+                                                 nullptr, nullptr, nullptr);
+        if (rc >= 0 || rc == -EEXIST)
+            loaded = true;
+        else
+            error = fmt::format("{}: {}", kmod_module_get_name(mod), std::strerror(-rc));
+        kmod_module_unref(mod);
+    }
+    return loaded;
+}
+
+int ModuleLoader::load_drivers_for_all_devices()
+{
+    std::set<std::string> seen;
+    int matched = 0;
+    for (int pass = 0; pass < 4; ++pass) {
+        auto aliases = read_modaliases();
+        bool new_devices = false;
+        for (const auto& alias : aliases) {
+            if (!seen.insert(alias).second)
+                continue;
+            new_devices = true;
+            std::string error;
+            if (load(alias, error))
+                ++matched;
+        }
+        if (!new_devices)
+            break;
+    }
+    return matched;
+}
+
+int modprobe_main(int argc, char** argv)
+{
+    int status = 0;
+    try {
+        ModuleLoader loader;
+        for (int i = 1; i < argc; ++i) {
+            if (argv[i][0] == '-')
+                continue;  // -q, --, -b: nothing to do differently
+            std::string error;
+            if (!loader.load(argv[i], error))
+                status = 1;
+        }
+    } catch (const std::exception&) {
+        status = 1;
+    }
+    return status;
+}
+
+}  // namespace b2c::init

@@ -1,0 +1,37 @@
+// Kernel modules, loaded with libkmod: every device's modalias, the modules
+// the user named (b2c.insmods), and the kernel's on-demand requests (b2c-init
+// is also /sbin/modprobe inside the initramfs).
+#pragma once
+
+#include <string>
+#include <vector>
+
+struct kmod_ctx;
+
+namespace b2c::init {
+
+class ModuleLoader {
+public:
+    ModuleLoader();  // throws std::runtime_error without a module index
+    ~ModuleLoader();
+    ModuleLoader(const ModuleLoader&) = delete;
+    ModuleLoader& operator=(const ModuleLoader&) = delete;
+
+    // Loads `name_or_alias` and its dependencies. A module built into the
+    // kernel counts as loaded. Returns false (and says why in `error`) when
+    // nothing matches or loading fails.
+    bool load(const std::string& name_or_alias, std::string& error);
+
+    // Loads the drivers of every device in /sys, again and again until no new
+    // device appears (a bus driver reveals the devices behind it). Returns the
+    // number of modaliases that matched a module.
+    int load_drivers_for_all_devices();
+
+private:
+    ::kmod_ctx* ctx_;
+};
+
+// Entry point when b2c-init runs as `modprobe [-q] [--] NAME...`.
+int modprobe_main(int argc, char** argv);
+
+}  // namespace b2c::init

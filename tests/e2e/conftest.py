@@ -1,0 +1,358 @@
+"""End-to-end tests: the initramfs we ship, booted in QEMU (TCG) by b2c-vm.
+
+Run with `/usr/bin/python3 -m pytest tests/e2e` from the top of the
+repository. Inputs:
+
+* B2C_BUILD_DIR (default /work/main/build): holds tools/b2c-vm,
+  initramfs.linux_amd64.cpio.zst and init/b2c-init.
+* B2C_E2E_WAIT_INITRAMFS (seconds, default 0): wait this long for the
+  initramfs to appear (handy while it is still being built).
+
+Host needs: qemu-system-x86, docker-registry, podman, busybox-static,
+apache2-utils (htpasswd). No network access and no root-owned state is
+touched: the registries listen on 127.0.0.1 with free ports and store in temp
+folders; podman uses a private --root/--runroot with the vfs driver.
+
+Every boot's console is kept in tests/e2e/.work/<test>.log.
+"""
+import os
+import pathlib
+import re
+import shutil
+import socket
+import subprocess
+import tarfile
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+HERE = pathlib.Path(__file__).resolve().parent
+WORK = HERE / ".work"
+
+BUSYBOX = "/bin/busybox"
+APPLETS = [
+    "sh", "ash", "echo", "cat", "ls", "env", "uname", "sleep", "poweroff", "reboot",
+    "halt", "test", "[", "grep", "wget", "nc", "printf", "true", "false", "mkdir",
+    "touch", "id", "hostname", "httpd", "seq", "rm", "mount", "ps", "sync",
+]
+
+REG_USER = "b2cuser"
+# Distinctive strings, so that "appears in the log" cannot be a coincidence.
+REG_PASSWORD = "Sesame-b2c-4711"
+REG_WRONG_PASSWORD = "Wrong-b2c-0815"
+
+ANSI_RE = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|[@-Z\\-_])")
+
+
+def clean_console(raw: bytes) -> str:
+    """Console bytes as text: no ANSI escapes, no carriage returns."""
+    text = raw.decode("utf-8", errors="replace")
+    text = ANSI_RE.sub("", text)
+    return text.replace("\r", "")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _run(argv, **kwargs):
+    result = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, **kwargs)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, argv))} failed ({result.returncode}):\n"
+                           f"{result.stdout}")
+    return result.stdout
+
+
+# --------------------------------------------------------------------------
+# build inputs
+
+def pytest_addoption(parser):
+    parser.addoption("--b2c-build-dir", default=None,
+                     help="meson build directory (default: $B2C_BUILD_DIR or /work/main/build)")
+
+
+@pytest.fixture(scope="session")
+def build_dir(request):
+    path = (request.config.getoption("--b2c-build-dir")
+            or os.environ.get("B2C_BUILD_DIR", "/work/main/build"))
+    return pathlib.Path(path).resolve()
+
+
+@pytest.fixture(scope="session")
+def b2c_vm(build_dir):
+    path = build_dir / "tools" / "b2c-vm"
+    if not os.access(path, os.X_OK):
+        pytest.fail(f"{path} is missing: build the project first")
+    return path
+
+
+@pytest.fixture(scope="session")
+def initramfs(build_dir):
+    path = build_dir / "initramfs.linux_amd64.cpio.zst"
+    deadline = time.monotonic() + float(os.environ.get("B2C_E2E_WAIT_INITRAMFS", "0"))
+    while not path.is_file() and time.monotonic() < deadline:
+        time.sleep(10)
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: build the initramfs first")
+    # Let a build that is still writing it finish.
+    size = -1
+    while path.stat().st_size != size:
+        size = path.stat().st_size
+        time.sleep(1)
+    return path
+
+
+@pytest.fixture(scope="session")
+def b2c_init(build_dir):
+    path = build_dir / "init" / "b2c-init"
+    if not os.access(path, os.X_OK):
+        pytest.fail(f"{path} is missing: build the project first")
+    return path
+
+
+# --------------------------------------------------------------------------
+# registries
+
+class Registry:
+    """Debian's docker-registry on 127.0.0.1, optionally with htpasswd auth."""
+
+    def __init__(self, root: pathlib.Path, htpasswd: pathlib.Path | None = None):
+        self.root = root
+        self.port = free_port()
+        self.host = f"127.0.0.1:{self.port}"   # as the host sees it
+        self.guest = f"10.0.2.2:{self.port}"   # as the guest sees it
+        storage = root / "storage"
+        storage.mkdir(parents=True)
+        config = [
+            "version: 0.1",
+            "log:",
+            "  level: warn",
+            "storage:",
+            "  filesystem:",
+            f"    rootdirectory: {storage}",
+            "  delete:",
+            "    enabled: true",
+            "http:",
+            f"  addr: 127.0.0.1:{self.port}",
+        ]
+        if htpasswd:
+            config += ["auth:", "  htpasswd:", "    realm: b2c", f"    path: {htpasswd}"]
+        self.config = root / "config.yml"
+        self.config.write_text("\n".join(config) + "\n")
+        self.log = open(root / "registry.log", "wb")
+        self.proc = subprocess.Popen(["docker-registry", "serve", str(self.config)],
+                                     stdin=subprocess.DEVNULL, stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+        self._wait_ready(auth=htpasswd is not None)
+
+    def _wait_ready(self, auth: bool):
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break
+            try:
+                urllib.request.urlopen(f"http://{self.host}/v2/", timeout=2).close()
+                return
+            except urllib.error.HTTPError as e:
+                if auth and e.code == 401:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"docker-registry on {self.host} did not answer /v2/: "
+                           f"{(self.root / 'registry.log').read_text(errors='replace')}")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def session_tmp():
+    path = pathlib.Path(tempfile.mkdtemp(prefix="b2c-e2e-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def registry(session_tmp):
+    reg = Registry(session_tmp / "registry")
+    yield reg
+    reg.stop()
+
+
+@pytest.fixture(scope="session")
+def auth_registry(session_tmp):
+    root = session_tmp / "auth-registry"
+    root.mkdir()
+    htpasswd = root / "htpasswd"
+    htpasswd.write_text(_run(["htpasswd", "-Bbn", REG_USER, REG_PASSWORD]))
+    reg = Registry(root, htpasswd=htpasswd)
+    yield reg
+    reg.stop()
+
+
+# --------------------------------------------------------------------------
+# the busybox image
+
+def make_busybox_rootfs_tar(path: pathlib.Path):
+    with tarfile.open(path, "w") as tar:
+        for d in ["bin", "dev", "etc", "proc", "root", "sys", "tmp", "var"]:
+            info = tarfile.TarInfo(d)
+            info.type = tarfile.DIRTYPE
+            info.mode = 0o1777 if d == "tmp" else 0o755
+            tar.addfile(info)
+        tar.add(BUSYBOX, arcname="bin/busybox")
+        for applet in APPLETS:
+            info = tarfile.TarInfo(f"bin/{applet}")
+            info.type = tarfile.SYMTYPE
+            info.linkname = "busybox"
+            tar.addfile(info)
+        for name, content in [("etc/passwd", "root:x:0:0:root:/root:/bin/sh\n"),
+                              ("etc/group", "root:x:0:\n")]:
+            data = content.encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            info.mode = 0o644
+            import io
+            tar.addfile(info, io.BytesIO(data))
+
+
+@pytest.fixture(scope="session")
+def podman_store(session_tmp):
+    """argv prefix of a podman that only touches a private store."""
+    root = session_tmp / "podman"
+    (root / "root").mkdir(parents=True)
+    (root / "runroot").mkdir()
+    (root / "tmp").mkdir()
+    prefix = ["podman", "--root", str(root / "root"), "--runroot", str(root / "runroot"),
+              "--storage-driver", "vfs", "--tmpdir", str(root / "tmp"),
+              "--cgroup-manager", "cgroupfs", "--events-backend", "file"]
+    yield prefix
+    subprocess.run(prefix + ["system", "reset", "--force"], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+
+
+@pytest.fixture(scope="session")
+def busybox_image(session_tmp, podman_store, registry, auth_registry):
+    """Pushes busybox:latest to both registries. Returns the image path
+    ('busybox:latest'); prefix it with registry.guest / .host."""
+    if not os.path.isfile(BUSYBOX):
+        pytest.fail(f"{BUSYBOX} is missing: apt-get install busybox-static")
+    tar = session_tmp / "busybox-rootfs.tar"
+    make_busybox_rootfs_tar(tar)
+    local = f"{registry.host}/busybox:latest"
+    _run(podman_store + ["import", "--change", 'CMD ["/bin/sh"]',
+                         "--change", "ENV PATH=/bin:/sbin:/usr/bin:/usr/sbin",
+                         str(tar), local])
+    _run(podman_store + ["push", "--tls-verify=false", local])
+    _run(podman_store + ["push", "--tls-verify=false", "--creds", f"{REG_USER}:{REG_PASSWORD}",
+                         local, f"{auth_registry.host}/busybox:latest"])
+    return "busybox:latest"
+
+
+@pytest.fixture(scope="session")
+def image(registry, busybox_image):
+    """The busybox image as the guest names it, with the option that lets
+    podman pull it over plain HTTP: use as f'{image} CMD...' in b2c.run."""
+    return f"--tls-verify=false {registry.guest}/{busybox_image}"
+
+
+# --------------------------------------------------------------------------
+# booting
+
+class BootResult:
+    def __init__(self, code: int, raw: bytes, log: pathlib.Path, seconds: float):
+        self.code = code
+        self.raw = raw
+        self.text = clean_console(raw)
+        self.log = log
+        self.seconds = seconds
+
+    def tail(self, lines: int = 60) -> str:
+        return "\n".join(self.text.splitlines()[-lines:])
+
+    def why(self, what: str = "") -> str:
+        """Assertion message: what was expected, the exit code, where the log
+        is, and its tail."""
+        return (f"{what}\nb2c-vm exit code: {self.code} (after {self.seconds:.0f} s)\n"
+                f"console log: {self.log}\n--- last lines ---\n{self.tail()}")
+
+    def after(self, marker: str) -> str:
+        """The console text after the first line containing marker."""
+        at = self.text.find(marker)
+        return "" if at < 0 else self.text[at:]
+
+
+def log_path_for(request) -> pathlib.Path:
+    WORK.mkdir(exist_ok=True)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+    count = getattr(request.node, "_b2c_boots", 0) + 1
+    request.node._b2c_boots = count
+    suffix = "" if count == 1 else f"-{count}"
+    path = WORK / f"{name}{suffix}.log"
+    logs = getattr(request.node, "_b2c_logs", [])
+    logs.append(path)
+    request.node._b2c_logs = logs
+    return path
+
+
+def vm_argv(b2c_vm, initramfs, append=(), timeout=180, extra=()):
+    argv = [str(b2c_vm), "--accel", "tcg", "--memory", "1024", "--timeout", str(timeout),
+            "--initramfs", str(initramfs)]
+    for option in append:
+        argv += ["--append", option]
+    return argv + list(extra)
+
+
+@pytest.fixture
+def boot(request, b2c_vm, initramfs):
+    """boot(*append, timeout=180, extra=[...]) -> BootResult. Runs b2c-vm
+    with stdin=/dev/null; the console (and b2c-vm's own stderr) goes to the
+    test's log file."""
+
+    def run(*append, timeout=180, extra=()):
+        log = log_path_for(request)
+        argv = vm_argv(b2c_vm, initramfs, append, timeout, extra)
+        start = time.monotonic()
+        with open(log, "wb") as out:
+            out.write(("$ " + subprocess.list2cmdline(argv) + "\n").encode())
+            out.flush()
+            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out,
+                                    stderr=subprocess.STDOUT)
+            try:
+                code = proc.wait(timeout + 60)
+            except subprocess.TimeoutExpired:
+                proc.terminate()
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+                code = -1
+        raw = log.read_bytes()
+        return BootResult(code, raw, log, time.monotonic() - start)
+
+    return run
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    logs = getattr(item, "_b2c_logs", [])
+    if report.when == "call" and report.failed and logs:
+        report.sections.append(("b2c console logs", "\n".join(str(p) for p in logs)))

@@ -1,0 +1,73 @@
+"""`b2c-init --dry-run --cmdline STR` on the host (no VM): parses the
+options, prints the configuration and the podman command lines it would
+run, and reports warnings and errors by option name."""
+import re
+import subprocess
+
+import pytest
+
+from conftest import REG_PASSWORD
+
+
+def dry_run(b2c_init, cmdline):
+    r = subprocess.run([str(b2c_init), "--dry-run", "--cmdline", cmdline],
+                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, timeout=30)
+    return r.returncode, r.stdout
+
+
+def why(code, out):
+    return f"exit code {code}, output:\n{out}"
+
+
+def test_help_mentions_dry_run(b2c_init):
+    r = subprocess.run([str(b2c_init), "--help"], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, timeout=30)
+    assert r.returncode == 0 and "--dry-run" in r.stdout and "--cmdline" in r.stdout, \
+        why(r.returncode, r.stdout)
+
+
+def test_prints_config_and_podman_commands(b2c_init):
+    code, out = dry_run(b2c_init,
+                        "console=ttyS0 b2c.hostname=dry "
+                        "b2c.run=\"-e MSG='hello world' reg.example/img sh -c 'echo $MSG'\" "
+                        "b2c.run_post=\"reg.example/img echo post\"")
+    assert code == 0, why(code, out)
+    assert "dry" in out, why(code, out)  # the configuration: host name
+    podman = [l for l in out.splitlines() if "podman" in l and "create" in l]
+    assert len(podman) >= 2, why(code, out)
+    first = podman[0]
+    for word in ("--privileged", "--network=host", "--pull=always", "reg.example/img"):
+        assert word in first, why(code, out)
+    # The user's words, split with shell rules, no expansion: 'MSG=hello world'
+    # is one word and '$MSG' is kept.
+    assert re.search(r"""(['"])MSG=hello world\1|MSG=hello\\ world""", first), why(code, out)
+    assert "$MSG" in first, why(code, out)
+    # Our arguments come before the user's.
+    assert first.index("--privileged") < first.index("reg.example/img"), why(code, out)
+
+
+def test_unknown_option_warns(b2c_init):
+    code, out = dry_run(b2c_init, 'b2c.frobnicate=1 b2c.run="reg.example/img true"')
+    assert code == 0, why(code, out)
+    assert any("b2c.frobnicate" in l and re.search(r"(?i)unknown|warn", l)
+               for l in out.splitlines()), why(code, out)
+
+
+@pytest.mark.parametrize("cmdline,option", [
+    ("b2c.poweroff_delay=soon", "b2c.poweroff_delay"),
+    ("b2c.iface=eth0,address=300.1.2.3/24", "b2c.iface"),
+    ('b2c.run="-ti reg.example/img', "b2c.run"),
+])
+def test_bad_value_fails_naming_the_option(b2c_init, cmdline, option):
+    code, out = dry_run(b2c_init, cmdline)
+    assert code != 0, why(code, out)
+    assert option in out, why(code, out)
+
+
+def test_password_not_printed(b2c_init):
+    code, out = dry_run(b2c_init, f"b2c.login=reg.example,username=u,password={REG_PASSWORD} "
+                                  f'b2c.run="reg.example/img true"')
+    assert code == 0, why(code, out)
+    assert REG_PASSWORD not in out, why(code, out)
+    assert "login" in out, why(code, out)
