@@ -8,6 +8,14 @@
 
 namespace b2c::pipeline {
 
+CommandResult Runtime::run(std::vector<std::string> argv, std::chrono::seconds timeout) const
+{
+    Command cmd;
+    cmd.argv = std::move(argv);
+    cmd.timeout = timeout;
+    return run(std::move(cmd));
+}
+
 CommandResult Runtime::run(Command cmd) const
 {
     cmd.secrets.insert(cmd.secrets.end(), secrets.begin(), secrets.end());

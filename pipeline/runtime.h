@@ -22,6 +22,8 @@ struct Runtime {
     // Runs `cmd` through `execute` with our secrets. A program that cannot
     // be started gives exit code 127 and the reason as output, never throws.
     CommandResult run(Command cmd) const;
+    // The same for a captured command with a timeout, the common case.
+    CommandResult run(std::vector<std::string> argv, std::chrono::seconds timeout) const;
 
     static void default_sleep(std::chrono::seconds duration);
     static storage::Mount default_mount(const storage::MountSpec& spec);

@@ -13,14 +13,6 @@ namespace {
 // podman stop waits 10 s before SIGKILL; leave it room.
 constexpr std::chrono::seconds stop_timeout{60};
 
-CommandResult run_podman(const Runtime& runtime, Argv argv)
-{
-    Command cmd;
-    cmd.argv = std::move(argv);
-    cmd.timeout = stop_timeout;
-    return runtime.run(std::move(cmd));
-}
-
 }  // namespace
 
 std::vector<std::string> start_services(const Runtime& runtime,
@@ -36,7 +28,7 @@ std::vector<std::string> start_services(const Runtime& runtime,
             continue;
         }
         ids.push_back(*id);  // stopped and removed at the end even if start failed
-        if (auto result = run_podman(runtime, start_detached_argv(*id)); !result.ok())
+        if (auto result = runtime.run(start_detached_argv(*id), stop_timeout); !result.ok())
             spdlog::error("service '{}' could not be started (exit code {}): {}", spec.text,
                           result.exit_code, trim(result.output));
     }
@@ -46,9 +38,9 @@ std::vector<std::string> start_services(const Runtime& runtime,
 void stop_services(const Runtime& runtime, const std::vector<std::string>& ids)
 {
     for (const auto& id : ids) {
-        if (auto result = run_podman(runtime, stop_argv(id)); !result.ok())
+        if (auto result = runtime.run(stop_argv(id), stop_timeout); !result.ok())
             spdlog::warn("cannot stop service {}: {}", id, trim(result.output));
-        if (auto result = run_podman(runtime, remove_argv(id)); !result.ok())
+        if (auto result = runtime.run(remove_argv(id), stop_timeout); !result.ok())
             spdlog::warn("cannot remove service {}: {}", id, trim(result.output));
     }
 }

@@ -13,14 +13,6 @@ namespace {
 
 constexpr std::chrono::seconds volume_timeout{60};
 
-CommandResult run_podman(const Runtime& runtime, Argv argv)
-{
-    Command cmd;
-    cmd.argv = std::move(argv);
-    cmd.timeout = volume_timeout;
-    return runtime.run(std::move(cmd));
-}
-
 [[noreturn]] void fail(const std::string& volume, const std::string& reason)
 {
     throw VolumeSetupError(volume + ": " + reason);
@@ -28,11 +20,11 @@ CommandResult run_podman(const Runtime& runtime, Argv argv)
 
 void create_volume(const Runtime& runtime, const std::string& name)
 {
-    if (run_podman(runtime, volume_exists_argv(name)).ok()) {
+    if (runtime.run(volume_exists_argv(name), volume_timeout).ok()) {
         spdlog::info("volume {} exists: reusing it", name);
         return;
     }
-    auto result = run_podman(runtime, volume_create_argv(name));
+    auto result = runtime.run(volume_create_argv(name), volume_timeout);
     if (!result.ok())
         fail(name, fmt::format("podman volume create failed (exit code {}): {}", result.exit_code,
                                trim(result.output)));
@@ -51,7 +43,7 @@ const cmdline::FilesystemConfig& find_filesystem(const cmdline::StorageConfig& s
 
 std::string mountpoint_of(const Runtime& runtime, const std::string& volume)
 {
-    auto result = run_podman(runtime, volume_mountpoint_argv(volume));
+    auto result = runtime.run(volume_mountpoint_argv(volume), volume_timeout);
     auto path = std::string(trim(result.output));
     if (!result.ok() || path.empty())
         fail(volume, fmt::format("cannot find the volume's mount point (exit code {}): {}",
