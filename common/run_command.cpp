@@ -9,6 +9,7 @@
 #include <boost/process.hpp>
 #include <spdlog/spdlog.h>
 
+#include "common/console_mode.h"
 #include "common/text.h"
 
 namespace bp = boost::process;
@@ -131,6 +132,8 @@ CommandResult run_command(const Command& cmd)
     }
     if (reader.joinable())
         reader.join();
+    if (!cmd.capture_output)
+        make_console_blocking();
     result.exit_code = result.timed_out ? 128 + SIGKILL : exit_code_of(child);
     result.output = redact(std::move(result.output), cmd.secrets);
     return result;

@@ -14,6 +14,7 @@
 #include "cmdline/config.h"
 #include "common/log.h"
 #include "common/run_command.h"
+#include "common/console_mode.h"
 #include "init/modules.h"
 #include "init/phase.h"
 #include "init/runtime_summary.h"
@@ -134,6 +135,7 @@ void run_custom_shutdown(const std::optional<std::vector<std::string>>& cmd)
 
 int finish(const Config& config, const Status& status, const std::string& why)
 {
+    make_console_blocking();
     // b2c-vm and CI scripts read this exact line.
     spdlog::info("b2c: pipeline status: {}", status.status);
     if (!why.empty())
@@ -166,8 +168,12 @@ int run_boot_sequence()
 
         run_phase("cmdline", "Command line", [&] {
             auto line = read_kernel_cmdline();
-            spdlog::info("kernel command line: {}", line);
             config = cmdline::parse_config(line);
+            // Passwords and keys are on the line: never print it unmasked.
+            // A line that does not even tokenize is not printed at all (its
+            // secrets are unknown); the error says where it broke.
+            if (!config.has_errors() || !config.options_given.empty())
+                spdlog::info("kernel command line: {}", redact(line, config.secrets()));
             report_diagnostics(config);
             if (!config.has_errors())
                 spdlog::info("configuration:\n{}", cmdline::describe(config));

@@ -277,7 +277,7 @@ def image(registry, busybox_image):
 class BootResult:
     def __init__(self, code: int, raw: bytes, log: pathlib.Path, seconds: float):
         self.code = code
-        self.raw = raw
+        self.raw = raw  # the console and b2c-vm's stderr, without our header line
         self.text = clean_console(raw)
         self.log = log
         self.seconds = seconds
@@ -328,8 +328,9 @@ def boot(request, b2c_vm, initramfs):
         log = log_path_for(request)
         argv = vm_argv(b2c_vm, initramfs, append, timeout, extra)
         start = time.monotonic()
+        header = ("$ " + subprocess.list2cmdline(argv) + "\n").encode()
         with open(log, "wb") as out:
-            out.write(("$ " + subprocess.list2cmdline(argv) + "\n").encode())
+            out.write(header)
             out.flush()
             proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out,
                                     stderr=subprocess.STDOUT)
@@ -343,7 +344,7 @@ def boot(request, b2c_vm, initramfs):
                     proc.kill()
                     proc.wait()
                 code = -1
-        raw = log.read_bytes()
+        raw = log.read_bytes()[len(header):]
         return BootResult(code, raw, log, time.monotonic() - start)
 
     return run
@@ -355,4 +356,9 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     logs = getattr(item, "_b2c_logs", [])
     if report.when == "call" and report.failed and logs:
-        report.sections.append(("b2c console logs", "\n".join(str(p) for p in logs)))
+        # pytest truncates long assertion messages; sections are shown whole.
+        for path in logs:
+            text = clean_console(path.read_bytes()) if path.exists() else "(missing)"
+            tail = "\n".join(l for l in text.splitlines() if l.strip())
+            tail = "\n".join(tail.splitlines()[-40:])
+            report.sections.append((f"console log {path} (last 40 lines)", tail))
