@@ -15,14 +15,6 @@ constexpr std::chrono::seconds inspect_timeout{30};
 constexpr std::chrono::seconds remove_timeout{60};
 constexpr std::chrono::seconds prune_timeout{300};
 
-CommandResult run_quietly(const Runtime& runtime, Argv argv, std::chrono::seconds timeout)
-{
-    Command cmd;
-    cmd.argv = std::move(argv);
-    cmd.timeout = timeout;
-    return runtime.run(std::move(cmd));
-}
-
 // The id is the last line podman create prints; the pull progress before
 // it goes to stderr, which we capture with it.
 std::string last_line(const std::string& output)
@@ -46,7 +38,7 @@ std::optional<int> parse_int(std::string_view text)
 
 bool opens_stdin(const Runtime& runtime, const std::string& id)
 {
-    auto result = run_quietly(runtime, inspect_open_stdin_argv(id), inspect_timeout);
+    auto result = runtime.run(inspect_open_stdin_argv(id), inspect_timeout);
     return result.ok() && trim(result.output) == "true";
 }
 
@@ -55,7 +47,7 @@ int confirmed_exit_code(const Runtime& runtime, const std::string& id, int start
 {
     if (start_code == exit_cannot_run)
         return start_code;  // podman failed: the container did not run
-    auto result = run_quietly(runtime, inspect_exit_code_argv(id), inspect_timeout);
+    auto result = runtime.run(inspect_exit_code_argv(id), inspect_timeout);
     auto recorded = result.ok() ? parse_int(result.output) : std::nullopt;
     if (!recorded) {
         spdlog::warn("cannot read the exit code of container {} back from podman; using {}", id,
@@ -70,7 +62,7 @@ int confirmed_exit_code(const Runtime& runtime, const std::string& id, int start
 
 void remove_container(const Runtime& runtime, const std::string& id)
 {
-    if (auto result = run_quietly(runtime, remove_argv(id), remove_timeout); !result.ok())
+    if (auto result = runtime.run(remove_argv(id), remove_timeout); !result.ok())
         spdlog::warn("cannot remove container {}: {}", id, trim(result.output));
 }
 
@@ -90,7 +82,7 @@ std::optional<std::string> create_container(const Runtime& runtime,
         }
         if (attempt == create_attempts) {
             spdlog::info("freeing the image store before the last attempt");
-            run_quietly(runtime, prune_all_images_argv(), prune_timeout);
+            runtime.run(prune_all_images_argv(), prune_timeout);
         }
         Command cmd;
         cmd.argv = create_argv(spec, status);
@@ -98,12 +90,13 @@ std::optional<std::string> create_container(const Runtime& runtime,
         auto id = last_line(result.output);
         if (result.ok() && !id.empty())
             return id;
-        spdlog::error("cannot create the container '{}' (exit code {}): {}", spec.text,
+        spdlog::error("cannot create the container '{}' (exit code {}): {}",
+                      redact(spec.text, runtime.secrets),
                       result.exit_code, redact(std::string(trim(result.output)), runtime.secrets));
     }
     spdlog::error("giving up on the container '{}' after {} attempts: check the image name, the "
                   "registry login and the network",
-                  spec.text, create_attempts);
+                  redact(spec.text, runtime.secrets), create_attempts);
     return std::nullopt;
 }
 
@@ -113,8 +106,8 @@ int run_container(const Runtime& runtime, const cmdline::ContainerSpec& spec,
     spdlog::info("starting container: {}", redact(spec.text, runtime.secrets));
     auto id = create_container(runtime, spec, status);
     if (!id) {
-        spdlog::error("container '{}' could not be created: counted as exit code {}", spec.text,
-                      exit_cannot_run);
+        spdlog::error("container '{}' could not be created: counted as exit code {}",
+                      redact(spec.text, runtime.secrets), exit_cannot_run);
         return exit_cannot_run;
     }
     Command start;
