@@ -104,7 +104,7 @@ Status run_pipeline(const cmdline::Config& config, const Runtime& runtime)
 Status run_pipeline(const cmdline::Config& config)
 {
     Runtime runtime;
-    runtime.secrets = pipeline_secrets(config);
+    runtime.secrets = config.secrets();
     return run_pipeline(config, runtime);
 }
 

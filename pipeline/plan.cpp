@@ -85,7 +85,7 @@ std::vector<std::vector<std::string>> plan_pipeline(const cmdline::Config& confi
         if (volume.filesystem)
             plan.push_back({"umount", mountpoint_placeholder(volume.name)});
 
-    auto secrets = pipeline_secrets(config);
+    auto secrets = config.secrets();
     for (auto& argv : plan)
         for (auto& word : argv)
             word = redact(word, secrets);

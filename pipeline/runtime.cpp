@@ -40,25 +40,4 @@ storage::Mount Runtime::default_mount(const storage::MountSpec& spec)
     return storage::Mount(spec);
 }
 
-std::vector<std::string> pipeline_secrets(const cmdline::Config& config)
-{
-    // Not Config::secrets(): the pipeline only needs these, and keeping the
-    // list here lets it (and its tests) work without the parser.
-    std::vector<std::string> secrets;
-    for (const auto& login : config.pipeline.logins)
-        secrets.push_back(login.password);
-    for (const auto& volume : config.storage.volumes) {
-        if (volume.fscrypt_key)
-            secrets.push_back(*volume.fscrypt_key);
-        if (volume.encrypt_key)
-            secrets.push_back(*volume.encrypt_key);
-    }
-    for (const auto& alias : config.storage.s3_aliases) {
-        secrets.push_back(alias.access_key);
-        secrets.push_back(alias.secret_key);
-    }
-    std::erase(secrets, std::string{});
-    return secrets;
-}
-
 }  // namespace b2c::pipeline

@@ -29,10 +29,6 @@ struct Runtime {
     static storage::Mount default_mount(const storage::MountSpec& spec);
 };
 
-// Every secret of the configuration that a command line or its output could
-// carry (registry passwords, volume and S3 keys).
-std::vector<std::string> pipeline_secrets(const cmdline::Config& config);
-
 // run_pipeline with the outside world given.
 Status run_pipeline(const cmdline::Config& config, const Runtime& runtime);
 
