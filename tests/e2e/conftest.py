@@ -5,8 +5,6 @@ repository. Inputs:
 
 * B2C_BUILD_DIR (default /work/main/build): holds tools/b2c-vm,
   initramfs.linux_amd64.cpio.zst and init/b2c-init.
-* B2C_E2E_WAIT_INITRAMFS (seconds, default 0): wait this long for the
-  initramfs to appear (handy while it is still being built).
 
 Host needs: qemu-system-x86, docker-registry, podman, busybox-static,
 apache2-utils (htpasswd). No network access and no root-owned state is
@@ -84,36 +82,28 @@ def build_dir(request):
     return pathlib.Path(path).resolve()
 
 
+def built_file(build_dir, relative, executable=False):
+    path = build_dir / relative
+    present = os.access(path, os.X_OK) if executable else path.is_file()
+    if not present:
+        pytest.fail(f"{path} is missing: build the project first (ci/build)")
+    return path
+
+
 @pytest.fixture(scope="session")
 def b2c_vm(build_dir):
-    path = build_dir / "tools" / "b2c-vm"
-    if not os.access(path, os.X_OK):
-        pytest.fail(f"{path} is missing: build the project first")
-    return path
+    return built_file(build_dir, "tools/b2c-vm", executable=True)
 
 
 @pytest.fixture(scope="session")
 def initramfs(build_dir):
-    path = build_dir / "initramfs.linux_amd64.cpio.zst"
-    deadline = time.monotonic() + float(os.environ.get("B2C_E2E_WAIT_INITRAMFS", "0"))
-    while not path.is_file() and time.monotonic() < deadline:
-        time.sleep(10)
-    if not path.is_file():
-        pytest.fail(f"{path} is missing: build the initramfs first")
-    # Let a build that is still writing it finish.
-    size = -1
-    while path.stat().st_size != size:
-        size = path.stat().st_size
-        time.sleep(1)
-    return path
+    # mkinitramfs renames a finished file into place: never seen half-written.
+    return built_file(build_dir, "initramfs.linux_amd64.cpio.zst")
 
 
 @pytest.fixture(scope="session")
 def b2c_init(build_dir):
-    path = build_dir / "init" / "b2c-init"
-    if not os.access(path, os.X_OK):
-        pytest.fail(f"{path} is missing: build the project first")
-    return path
+    return built_file(build_dir, "init/b2c-init", executable=True)
 
 
 # --------------------------------------------------------------------------
