@@ -43,7 +43,8 @@ void setup_logging()
 {
     // Unbuffered stderr: the console must show a line as soon as it is logged,
     // and interleave correctly with the output of podman.
-    auto logger = spdlog::stderr_logger_st("b2c");
+    // Thread-safe: the DHCP lease keeper logs from its own thread.
+    auto logger = spdlog::stderr_logger_mt("b2c");
     auto formatter = std::make_unique<spdlog::pattern_formatter>();
     formatter->add_flag<UptimeFlag>('*').set_pattern("%* %^%l%$: %v");
     logger->set_formatter(std::move(formatter));
