@@ -60,9 +60,6 @@ void report_unsupported_options(const Config& config)
     if (config.storage.cache.kind != cmdline::CacheDevice::Kind::none)
         spdlog::warn("b2c.cache_device is not supported yet by this initramfs: images and "
                      "volumes live in RAM");
-    for (const auto& iface : config.network.interfaces)
-        if (!iface.dhcp || iface.forward || !iface.routes.empty() || !iface.nameservers.empty())
-            spdlog::warn("b2c.iface={}: only DHCP is supported yet by this initramfs", iface.name);
 }
 
 void load_modules(const Config& config)
@@ -101,17 +98,15 @@ void bring_up_network(const Config& config)
         netcfg::adopt_kernel_ip_config();
         return;
     }
+    constexpr std::chrono::seconds kLinkTimeout{10};
     constexpr std::chrono::seconds kLeaseTimeout{10};
-    netcfg::ConfiguredInterface up;
     if (net.interfaces.empty()) {
-        up = netcfg::configure_dhcp_on_wired_interfaces(std::chrono::seconds(10), kLeaseTimeout);
-    } else {
-        std::vector<std::string> names;
-        for (const auto& iface : net.interfaces)
-            names.push_back(iface.name);
-        up = netcfg::configure_dhcp_on(names, kLeaseTimeout);
+        auto up = netcfg::configure_dhcp_on_wired_interfaces(kLinkTimeout, kLeaseTimeout);
+        spdlog::info("network up: {} has {}", up.name, up.address.str());
+        return;
     }
-    spdlog::info("network up: {} has {}", up.name, up.address.str());
+    for (const auto& up : netcfg::configure_interfaces(net.interfaces, kLinkTimeout, kLeaseTimeout))
+        spdlog::info("network up: {} has {}", up.name, up.address.str());
 }
 
 // Runs b2c.shutdown_cmd / b2c.reboot_cmd. If they return, PID 1 does the

@@ -123,16 +123,21 @@ void RouteSocket::add_ipv4_address(int ifindex, std::uint32_t address, int prefi
 }
 
 void RouteSocket::replace_default_route(int ifindex, std::uint32_t gateway, bool on_link) {
+    replace_route(ifindex, 0, 0, gateway, on_link, true);
+}
+
+void RouteSocket::replace_route(int ifindex, std::uint32_t destination, int prefix_length, std::uint32_t gateway,
+                                bool on_link, bool from_dhcp) {
     RoutePtr route(rtnl_route_alloc());
     if (!route)
         throw NetworkError("out of memory allocating a netlink route");
     rtnl_route_set_family(route.get(), AF_INET);
     rtnl_route_set_table(route.get(), RT_TABLE_MAIN);
     rtnl_route_set_scope(route.get(), RT_SCOPE_UNIVERSE);
-    rtnl_route_set_protocol(route.get(), RTPROT_DHCP);
+    rtnl_route_set_protocol(route.get(), from_dhcp ? RTPROT_DHCP : RTPROT_STATIC);
     rtnl_route_set_type(route.get(), RTN_UNICAST);
-    auto any = ipv4(0, 0);
-    check(rtnl_route_set_dst(route.get(), any.get()), "cannot set the route destination");
+    auto dst = ipv4(destination, prefix_length);
+    check(rtnl_route_set_dst(route.get(), dst.get()), "cannot set the route destination");
 
     // The route owns the next hop once added.
     rtnl_nexthop* nexthop = rtnl_route_nh_alloc();
@@ -145,8 +150,10 @@ void RouteSocket::replace_default_route(int ifindex, std::uint32_t gateway, bool
         rtnl_route_nh_set_flags(nexthop, RTNH_F_ONLINK);
     rtnl_route_add_nexthop(route.get(), nexthop);
 
+    const auto what = prefix_length == 0 ? std::string("the default route")
+                                         : fmt::format("the route to {}/{}", ipv4_to_string(destination), prefix_length);
     check(rtnl_route_add(socket_.get(), route.get(), NLM_F_REPLACE),
-          fmt::format("cannot add the default route via {}", ipv4_to_string(gateway)));
+          fmt::format("cannot add {} via {}", what, ipv4_to_string(gateway)));
 }
 
 }  // namespace b2c::netcfg

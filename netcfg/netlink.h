@@ -32,7 +32,13 @@ public:
     // Adds address/prefix with its broadcast address; an existing one is replaced.
     void add_ipv4_address(int ifindex, std::uint32_t address, int prefix_length);
     // Default route via `gateway`, replacing any previous default route.
+    // `on_link`: the gateway is outside the interface's subnet but reachable
+    // on its link (some DHCP servers hand out such routers).
     void replace_default_route(int ifindex, std::uint32_t gateway, bool on_link);
+    // destination/prefix_length via `gateway`, replacing a route to the same
+    // destination. `from_dhcp` only sets the route's protocol (as `ip route` shows it).
+    void replace_route(int ifindex, std::uint32_t destination, int prefix_length, std::uint32_t gateway,
+                       bool on_link, bool from_dhcp);
 
 private:
     std::unique_ptr<nl_sock, NlSocketDeleter> socket_;

@@ -43,6 +43,22 @@ ConfiguredInterface configure_dhcp_on(const std::vector<std::string>& interfaces
                                       std::chrono::seconds lease_timeout,
                                       const std::filesystem::path& resolv_conf = "/etc/resolv.conf");
 
+// b2c.iface: configures exactly `interfaces`, each waited for up to
+// `link_timeout` and brought up: static ones get their address, gateway and
+// routes; DHCP ones a lease each (applied like above). An explicit
+// gateway= wins over a DHCP router. Every nameserver (static ones first,
+// then DHCP's) goes to `resolv_conf`; `forward` enables IPv4 forwarding
+// under `proc_sys_net`. Throws NetworkError naming the interface at the
+// first one that cannot be configured.
+std::vector<ConfiguredInterface> configure_interfaces(const std::vector<cmdline::InterfaceConfig>& interfaces,
+                                                      std::chrono::seconds link_timeout,
+                                                      std::chrono::seconds lease_timeout,
+                                                      const std::filesystem::path& resolv_conf = "/etc/resolv.conf",
+                                                      const std::filesystem::path& proc_sys_net = "/proc/sys/net");
+
+// net.ipv4.ip_forward = 1.
+void enable_ipv4_forwarding(const std::filesystem::path& proc_sys_net = "/proc/sys/net");
+
 // The kernel's ip= configured the network: copy its DNS servers
 // (/proc/net/pnp) into /etc/resolv.conf.
 void adopt_kernel_ip_config();
