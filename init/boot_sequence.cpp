@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "common/run_command.h"
 #include "common/console_mode.h"
+#include "init/extra_args.h"
 #include "init/modules.h"
 #include "init/phase.h"
 #include "init/runtime_summary.h"
@@ -32,7 +33,7 @@ using pipeline::Status;
 // Options whose effect belongs to a later capability: parsed and validated
 // today, but the boot says plainly that they do nothing yet.
 const char* const kNotSupportedYet[] = {
-    "b2c.ntp_peer", "b2c.keymap", "b2c.extra_args_url", "b2c.swap", "b2c.minio",
+    "b2c.ntp_peer", "b2c.keymap", "b2c.swap", "b2c.minio",
 };
 
 std::string read_kernel_cmdline()
@@ -158,11 +159,13 @@ int failed_boot(const Config& config, const std::string& reason)
 int run_boot_sequence()
 {
     Config config;
+    std::string kernel_line;
     try {
         run_phase("summary", "Runtime summary", [] { log_runtime_summary(); });
 
         run_phase("cmdline", "Command line", [&] {
-            auto line = read_kernel_cmdline();
+            kernel_line = read_kernel_cmdline();
+            const auto& line = kernel_line;
             config = cmdline::parse_config(line);
             // Passwords and keys are on the line: never print it unmasked.
             // A line that does not even tokenize is not printed at all (its
@@ -180,12 +183,18 @@ int run_boot_sequence()
         run_phase("modules", "Kernel modules", [&] { load_modules(config); });
         run_phase("storage", "Storage", [] { prepare_image_store(); });
 
-        bool network_ok = run_phase("network", "Network", [&] {
-            bring_up_network(config);
-            netcfg::set_hostname(config.network.hostname);
-        });
+        bool network_ok = run_phase("network", "Network", [&] { bring_up_network(config); });
         if (!network_ok)
             return failed_boot(config, "no network: cannot run the pipeline");
+        if (config.network.extra_args_url) {
+            bool extra_ok = run_phase("extra_args", "Extra options", [&] {
+                config = apply_extra_args(kernel_line, config);
+                spdlog::info("configuration:\n{}", cmdline::describe(config));
+            });
+            if (!extra_ok)
+                return failed_boot(config, "the extra options could not be applied: cannot run the pipeline");
+        }
+        run_phase("identity", "Host name and keymap", [&] { netcfg::set_hostname(config.network.hostname); });
 
         Status status;
         if (config.pipeline.runs.empty() && config.pipeline.services.empty() &&
