@@ -36,6 +36,8 @@ po::options_description describe(VmOptions& o, std::string& accel)
          "b2c options as on a kernel command line, e.g. 'b2c.run=\"-ti alpine\"' (repeatable)")
         ("kernel-arg", po::value(&o.kernel_args)->value_name("ARG")->composing(),
          "raw kernel parameter (repeatable)")
+        ("user-net", po::value(&o.user_net)->value_name("OPTS"),
+         "options added to the user-mode NIC (eth0), e.g. hostfwd=tcp::8080-:80 or net=10.0.3.0/24")
         ("qemu", po::value(&o.qemu_args)->value_name("ARG")->composing(),
          "extra QEMU argument, one word each (repeatable)")
         ("timeout", po::value(&o.timeout_seconds)->value_name("SECONDS")->default_value(0),

@@ -119,7 +119,8 @@ std::vector<std::string> qemu_argv(const VmOptions& options, Accel accel,
         "-kernel", options.kernel,
         "-initrd", options.initramfs,
         "-append", cmdline,
-        "-nic", "user,model=virtio-net-pci",
+        "-nic", options.user_net.empty() ? std::string("user,model=virtio-net-pci")
+                                         : fmt::format("user,model=virtio-net-pci,{}", options.user_net),
     };
     for (const auto& disk : options.disks)
         argv.insert(argv.end(),

@@ -34,7 +34,7 @@ BUSYBOX = "/bin/busybox"
 APPLETS = [
     "sh", "ash", "echo", "cat", "ls", "env", "uname", "sleep", "poweroff", "reboot",
     "halt", "test", "[", "grep", "wget", "nc", "printf", "true", "false", "mkdir",
-    "touch", "id", "hostname", "httpd", "seq", "rm", "mount", "ps", "sync",
+    "touch", "id", "hostname", "httpd", "seq", "rm", "mount", "ps", "sync", "ip", "date",
 ]
 
 REG_USER = "b2cuser"
@@ -308,34 +308,72 @@ def vm_argv(b2c_vm, initramfs, append=(), timeout=180, extra=()):
     return argv + list(extra)
 
 
+class RunningBoot:
+    """A b2c-vm started in the background (stdin=/dev/null, console into
+    `log`); wait() gives its BootResult."""
+
+    def __init__(self, argv, log: pathlib.Path, timeout: int):
+        self.log = log
+        self.timeout = timeout
+        self.start = time.monotonic()
+        self.header = ("$ " + subprocess.list2cmdline(argv) + "\n").encode()
+        self.out = open(log, "wb")
+        self.out.write(self.header)
+        self.out.flush()
+        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self.out,
+                                     stderr=subprocess.STDOUT)
+
+    def console(self) -> str:
+        """What the console showed so far."""
+        return clean_console(self.log.read_bytes()[len(self.header):])
+
+    def wait(self) -> BootResult:
+        try:
+            code = self.proc.wait(self.timeout + 60)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            code = -1
+        self.out.close()
+        raw = self.log.read_bytes()[len(self.header):]
+        return BootResult(code, raw, self.log, time.monotonic() - self.start)
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
 @pytest.fixture
-def boot(request, b2c_vm, initramfs):
+def start_boot(request, b2c_vm, initramfs):
+    """start_boot(*append, timeout=180, extra=[...]) -> RunningBoot, for
+    tests that run several machines at once. Killed at the end of the test."""
+    started = []
+
+    def start(*append, timeout=180, extra=()):
+        boot = RunningBoot(vm_argv(b2c_vm, initramfs, append, timeout, extra),
+                           log_path_for(request), timeout)
+        started.append(boot)
+        return boot
+
+    yield start
+    for boot in started:
+        boot.kill()
+        if not boot.out.closed:
+            boot.out.close()
+
+
+@pytest.fixture
+def boot(start_boot):
     """boot(*append, timeout=180, extra=[...]) -> BootResult. Runs b2c-vm
     with stdin=/dev/null; the console (and b2c-vm's own stderr) goes to the
     test's log file."""
 
     def run(*append, timeout=180, extra=()):
-        log = log_path_for(request)
-        argv = vm_argv(b2c_vm, initramfs, append, timeout, extra)
-        start = time.monotonic()
-        header = ("$ " + subprocess.list2cmdline(argv) + "\n").encode()
-        with open(log, "wb") as out:
-            out.write(header)
-            out.flush()
-            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out,
-                                    stderr=subprocess.STDOUT)
-            try:
-                code = proc.wait(timeout + 60)
-            except subprocess.TimeoutExpired:
-                proc.terminate()
-                try:
-                    proc.wait(10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
-                code = -1
-        raw = log.read_bytes()[len(header):]
-        return BootResult(code, raw, log, time.monotonic() - start)
+        return start_boot(*append, timeout=timeout, extra=extra).wait()
 
     return run
 

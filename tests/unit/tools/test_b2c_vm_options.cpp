@@ -140,3 +140,9 @@ TEST_CASE("accelerator attempts")
     CHECK_FALSE(kvm[0].probe);
     CHECK(plan_attempts(Accel::tcg, true).size() == 1);
 }
+
+TEST_CASE("--user-net is kept verbatim")
+{
+    CHECK(parse({}).user_net.empty());
+    CHECK(parse({"--user-net", "hostfwd=tcp::8080-:80"}).user_net == "hostfwd=tcp::8080-:80");
+}

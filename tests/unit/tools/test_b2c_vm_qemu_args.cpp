@@ -76,6 +76,15 @@ TEST_CASE("QEMU argv for KVM, memory, cpus, disks, extra args")
     CHECK(argv.back() == "virtio-rng-pci");
 }
 
+TEST_CASE("--user-net options go to the user-mode NIC")
+{
+    auto o = base();
+    o.user_net = "net=10.0.3.0/24,hostfwd=tcp::8080-:80";
+    auto argv = qemu_argv(o, Accel::tcg, "x");
+    CHECK(after(argv, "-nic") == "user,model=virtio-net-pci,net=10.0.3.0/24,hostfwd=tcp::8080-:80");
+    CHECK(count(argv, "-nic") == 1);
+}
+
 TEST_CASE("work dir is shared over 9p")
 {
     auto o = base();
