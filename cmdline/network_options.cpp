@@ -1,5 +1,6 @@
 // b2c.iface, b2c.hostname, b2c.ntp_peer, b2c.keymap, b2c.extra_args_url.
 #include <stdexcept>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -147,16 +148,37 @@ void parse_hostname(std::string_view value, Config& config, Reporter& report)
                                  value));
 }
 
+// HOST or HOST:PORT; the port is our extension, for test servers.
 void parse_ntp_peer(std::string_view value, Config& config, Reporter& report)
 {
-    if (value == "none")
+    if (value == "none") {
         config.network.ntp_peer.reset();
-    else if (value == "auto")
+        return;
+    }
+    if (value == "auto") {
         config.network.ntp_peer = "pool.ntp.org";
-    else if (is_valid_hostname(value))
-        config.network.ntp_peer = value;
-    else
-        report.error(fmt::format("'{}' is not a peer (expected none, auto, a host name or an IPv4 address)", value));
+        return;
+    }
+    auto colon = value.rfind(':');
+    auto host = value.substr(0, colon);
+    if (!is_valid_hostname(host)) {
+        report.error(fmt::format("'{}' is not a peer (expected none, auto, a host name or an IPv4 address, "
+                                 "optionally followed by :PORT)",
+                                 value));
+        return;
+    }
+    if (colon != std::string_view::npos) {
+        auto port = value.substr(colon + 1);
+        bool digits = !port.empty() && port.size() <= 5 &&
+                      port.find_first_not_of("0123456789") == std::string_view::npos;
+        unsigned long number = digits ? std::stoul(std::string(port)) : 0;
+        if (number < 1 || number > 65535) {
+            report.error(fmt::format("'{}' has a bad port '{}' (expected HOST:PORT with PORT from 1 to 65535)",
+                                     value, port));
+            return;
+        }
+    }
+    config.network.ntp_peer = value;
 }
 
 void parse_keymap(std::string_view value, Config& config, Reporter& report)

@@ -20,6 +20,7 @@
 #include "init/phase.h"
 #include "init/runtime_summary.h"
 #include "init/shutdown.h"
+#include "netcfg/clock.h"
 #include "netcfg/network.h"
 #include "pipeline/pipeline.h"
 
@@ -33,7 +34,7 @@ using pipeline::Status;
 // Options whose effect belongs to a later capability: parsed and validated
 // today, but the boot says plainly that they do nothing yet.
 const char* const kNotSupportedYet[] = {
-    "b2c.ntp_peer", "b2c.keymap", "b2c.swap", "b2c.minio",
+    "b2c.keymap", "b2c.swap", "b2c.minio",
 };
 
 std::string read_kernel_cmdline()
@@ -186,6 +187,10 @@ int run_boot_sequence()
         bool network_ok = run_phase("network", "Network", [&] { bring_up_network(config); });
         if (!network_ok)
             return failed_boot(config, "no network: cannot run the pipeline");
+        // Before any pull: TLS checks certificates against the clock. Never fatal.
+        if (config.network.ntp_peer)
+            run_phase("clock", "Clock",
+                      [&] { netcfg::set_clock_from_ntp(*config.network.ntp_peer, std::chrono::seconds(5)); });
         if (config.network.extra_args_url) {
             bool extra_ok = run_phase("extra_args", "Extra options", [&] {
                 config = apply_extra_args(kernel_line, config);

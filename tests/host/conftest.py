@@ -1,12 +1,15 @@
 import os
 import pathlib
+import time
 
 import pytest
+
+from netns import Namespaces
 
 
 def pytest_addoption(parser):
     parser.addoption("--build-dir", default=None,
-                     help="meson build directory holding tests/host/dhcp_probe "
+                     help="meson build directory holding tests/host/dhcp_probe and sntp_probe "
                           "(default: $B2C_BUILD_DIR or /work/main/build)")
 
 
@@ -14,3 +17,13 @@ def pytest_addoption(parser):
 def build_dir(request):
     path = request.config.getoption("--build-dir") or os.environ.get("B2C_BUILD_DIR", "/work/main/build")
     return pathlib.Path(path)
+
+
+@pytest.fixture
+def namespaces():
+    """Makes namespaces for one test and deletes them after it, pass or fail."""
+    spaces = Namespaces(f"{os.getpid()}-{time.monotonic_ns() % 100000}")
+    try:
+        yield spaces
+    finally:
+        spaces.close()

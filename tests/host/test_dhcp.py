@@ -9,6 +9,8 @@ import time
 
 import pytest
 
+from netns import sh, stop, veth
+
 pytestmark = [
     pytest.mark.skipif(os.geteuid() != 0, reason="network namespaces need root"),
     pytest.mark.skipif(shutil.which("dnsmasq") is None, reason="dnsmasq is not installed"),
@@ -18,46 +20,6 @@ SERVER_IP = "10.77.0.1"
 RANGE = ("10.77.0.50", "10.77.0.99")
 DNS = ["10.77.0.53", "10.77.0.54"]
 DOMAIN = "b2c.test"
-
-
-def sh(*args, **kwargs):
-    return subprocess.run(args, check=True, capture_output=True, text=True, **kwargs)
-
-
-class Namespaces:
-    """A server and a client namespace; `link(...)` joins them by veth."""
-
-    def __init__(self, tag):
-        self.names = []
-        self.tag = tag
-
-    def add(self, role):
-        name = f"b2c-{role}-{self.tag}"
-        sh("ip", "netns", "add", name)
-        self.names.append(name)
-        sh("ip", "-n", name, "link", "set", "lo", "up")
-        return name
-
-    def close(self):
-        for name in reversed(self.names):
-            subprocess.run(["ip", "netns", "del", name], capture_output=True)
-
-
-@pytest.fixture
-def namespaces():
-    spaces = Namespaces(f"{os.getpid()}-{time.monotonic_ns() % 100000}")
-    try:
-        yield spaces
-    finally:
-        spaces.close()
-
-
-def veth(server_ns, server_if, client_ns, client_if, server_cidr=None):
-    sh("ip", "link", "add", server_if, "netns", server_ns, "type", "veth",
-       "peer", "name", client_if, "netns", client_ns)
-    if server_cidr:
-        sh("ip", "-n", server_ns, "addr", "add", server_cidr, "dev", server_if)
-    sh("ip", "-n", server_ns, "link", "set", server_if, "up")
 
 
 @pytest.fixture
@@ -87,12 +49,7 @@ def dnsmasq(network, tmp_path):
             time.sleep(0.05)
         yield leases
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         log.close()
 
 

@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from test_dhcp import DNS, DOMAIN, RANGE, SERVER_IP, dnsmasq, namespaces, network, sh, veth  # noqa: F401
+from netns import sh, veth
+from test_dhcp import DNS, DOMAIN, RANGE, SERVER_IP, dnsmasq, network  # noqa: F401 (fixtures)
 
 pytestmark = [
     pytest.mark.skipif(os.geteuid() != 0, reason="network namespaces need root"),

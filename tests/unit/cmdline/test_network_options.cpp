@@ -147,8 +147,27 @@ TEST_CASE("b2c.ntp_peer")
     CHECK(parse_config("b2c.ntp_peer=0.fr.pool.ntp.org").network.ntp_peer == "0.fr.pool.ntp.org");
     CHECK(parse_config("b2c.ntp_peer=192.168.1.1").network.ntp_peer == "192.168.1.1");
     CHECK_FALSE(parse_config("b2c.ntp_peer=auto b2c.ntp_peer=none").network.ntp_peer);
-    auto config = parse_config("b2c.ntp_peer=a:b");
-    CHECK(contains(only_error(config), "b2c.ntp_peer: 'a:b' is not a peer (expected none, auto"));
+    CHECK(contains(only_error(parse_config("b2c.ntp_peer=a_b")), "b2c.ntp_peer: 'a_b' is not a peer (expected none, auto"));
+    CHECK(contains(only_error(parse_config("b2c.ntp_peer=:123")), "b2c.ntp_peer: ':123' is not a peer"));
+}
+
+TEST_CASE("b2c.ntp_peer with a port")
+{
+    CHECK(parse_config("b2c.ntp_peer=10.0.2.2:12345").network.ntp_peer == "10.0.2.2:12345");
+    CHECK(parse_config("b2c.ntp_peer=time.example:1").network.ntp_peer == "time.example:1");
+    CHECK(parse_config("b2c.ntp_peer=time.example:65535").network.ntp_peer == "time.example:65535");
+    CHECK(parse_config("b2c.ntp_peer=10.0.2.2:123").diagnostics.empty());
+    for (const char* port : {"0", "65536", "99999", "", "b", "12a", "-1", "+5", "000001"}) {
+        auto value = fmt::format("a:{}", port);
+        auto config = parse_config(fmt::format("b2c.ntp_peer={}", value));
+        CAPTURE(value);
+        CHECK_FALSE(config.network.ntp_peer);
+        CHECK(contains(only_error(config),
+                       fmt::format("b2c.ntp_peer: '{}' has a bad port '{}' (expected HOST:PORT with PORT from 1 "
+                                   "to 65535)",
+                                   value, port)));
+    }
+    CHECK(contains(only_error(parse_config("b2c.ntp_peer=a:b:1")), "'a:b:1' is not a peer"));
 }
 
 TEST_CASE("b2c.keymap")
