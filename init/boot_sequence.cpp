@@ -96,9 +96,12 @@ void bring_up_network(const Config& config)
     netcfg::bring_up_loopback();
     const auto& net = config.network;
     if (net.kernel_configured) {
-        spdlog::info("ip= given: keeping the kernel's network configuration");
-        netcfg::adopt_kernel_ip_config();
-        return;
+        if (netcfg::adopt_kernel_ip_config()) {
+            spdlog::info("ip= given: keeping the kernel's network configuration");
+            return;
+        }
+        spdlog::warn("ip= given, but this kernel has no IP autoconfiguration (CONFIG_IP_PNP) and ignored it: "
+                     "configuring the network ourselves");
     }
     constexpr std::chrono::seconds kLinkTimeout{10};
     constexpr std::chrono::seconds kLeaseTimeout{10};

@@ -60,8 +60,10 @@ std::vector<ConfiguredInterface> configure_interfaces(const std::vector<cmdline:
 void enable_ipv4_forwarding(const std::filesystem::path& proc_sys_net = "/proc/sys/net");
 
 // The kernel's ip= configured the network: copy its DNS servers
-// (/proc/net/pnp) into /etc/resolv.conf.
-void adopt_kernel_ip_config();
+// (/proc/net/pnp) into /etc/resolv.conf. False when the kernel has no
+// /proc/net/pnp: built without IP autoconfiguration (CONFIG_IP_PNP, not set
+// in Debian's kernels), it ignored ip=.
+bool adopt_kernel_ip_config();
 
 // Writes /etc/resolv.conf.
 void write_resolv_conf(const std::vector<cmdline::Ipv4Address>& nameservers,

@@ -56,12 +56,10 @@ void write_resolv_conf(const std::vector<cmdline::Ipv4Address>& nameservers, con
     write_resolv_conf("/etc/resolv.conf", nameservers, domain);
 }
 
-void adopt_kernel_ip_config() {
+bool adopt_kernel_ip_config() {
     std::ifstream pnp("/proc/net/pnp");
-    if (!pnp) {
-        spdlog::warn("DNS: /proc/net/pnp is missing: the kernel did not configure the network, no DNS servers");
-        return;
-    }
+    if (!pnp)
+        return false;
     std::stringstream text;
     text << pnp.rdbuf();
     std::vector<cmdline::Ipv4Address> nameservers;
@@ -74,6 +72,7 @@ void adopt_kernel_ip_config() {
         if (line.rfind("domain ", 0) == 0)
             domain = line.substr(7);
     write_resolv_conf(nameservers, domain);
+    return true;
 }
 
 }  // namespace b2c::netcfg

@@ -172,3 +172,12 @@ def test_farm_gateway_with_two_machines(start_boot, registry, busybox_image):
     assert ra.code == 0, ra.why("A should end with status 0")
     assert lines(ra.text, "fwd=1"), ra.why("A should forward")
     assert lines(ra.text, "hello-from-lan-host"), ra.why("A should have received B's message across the LAN")
+
+
+def test_kernel_ip_option_on_a_kernel_without_ip_autoconfiguration(boot, image):
+    # Debian's kernel is built without CONFIG_IP_PNP: it ignores ip=, so we
+    # configure the network ourselves instead of booting without one.
+    r = boot("ip=dhcp", f"b2c.run=\"{image} sh -c 'echo ran-$((2+2)); cat /etc/resolv.conf'\"")
+    assert r.code == 0, r.why("expected status 0")
+    assert "ip= given, but this kernel has no IP autoconfiguration" in r.text, r.why("expected the warning")
+    assert lines(r.text, "ran-4") and lines(r.text, "nameserver 10.0.2.3"), r.why("DHCP should have run")
