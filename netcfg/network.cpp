@@ -9,6 +9,7 @@
 
 #include "netcfg/dhcp_client.h"
 #include "netcfg/ipv4_text.h"
+#include "netcfg/lease_apply.h"
 #include "netcfg/netlink.h"
 #include "netcfg/wired_interfaces.h"
 
@@ -28,19 +29,6 @@ std::vector<cmdline::Ipv4Address> to_addresses(const std::vector<std::uint32_t>&
     for (auto address : host_order)
         addresses.push_back(cmdline::Ipv4Address{address});
     return addresses;
-}
-
-void apply_lease(RouteSocket& netlink, const DhcpLease& lease, const std::filesystem::path& resolv_conf) {
-    netlink.add_ipv4_address(lease.ifindex, lease.address, lease.prefix_length);
-    spdlog::info("Network: {} has {}/{}", lease.interface, ipv4_to_string(lease.address), lease.prefix_length);
-    if (!lease.routers.empty()) {
-        auto gateway = lease.routers.front();
-        auto mask = prefix_to_netmask(lease.prefix_length);
-        bool on_link = (gateway & mask) != (lease.address & mask);
-        netlink.replace_default_route(lease.ifindex, gateway, on_link);
-        spdlog::info("Network: default route via {} on {}", ipv4_to_string(gateway), lease.interface);
-    }
-    write_resolv_conf(resolv_conf, to_addresses(lease.dns_servers), lease.domain);
 }
 
 }  // namespace
@@ -80,6 +68,7 @@ ConfiguredInterface configure_dhcp_on(const std::vector<std::string>& interfaces
     configured.nameservers = to_addresses(lease->dns_servers);
     configured.domain = lease->domain;
     configured.from_dhcp = true;
+    configured.lease = *lease;
     return configured;
 }
 

@@ -4,6 +4,10 @@ import pathlib
 import pytest
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: takes minutes (deselect with -m 'not slow')")
+
+
 def pytest_addoption(parser):
     parser.addoption("--build-dir", default=None,
                      help="meson build directory holding tests/host/dhcp_probe "
