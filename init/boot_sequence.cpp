@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -21,6 +22,7 @@
 #include "init/runtime_summary.h"
 #include "init/shutdown.h"
 #include "netcfg/clock.h"
+#include "netcfg/lease_keeper.h"
 #include "netcfg/network.h"
 #include "pipeline/pipeline.h"
 
@@ -91,27 +93,50 @@ void prepare_image_store()
                                              std::strerror(errno)));
 }
 
-void bring_up_network(const Config& config)
+// What the network phase configured; DHCP leases in it are kept by
+// keep_leases() for as long as the machine runs.
+std::vector<netcfg::ConfiguredInterface> bring_up_network(const Config& config)
 {
     netcfg::bring_up_loopback();
     const auto& net = config.network;
     if (net.kernel_configured) {
         if (netcfg::adopt_kernel_ip_config()) {
             spdlog::info("ip= given: keeping the kernel's network configuration");
-            return;
+            return {};
         }
         spdlog::warn("ip= given, but this kernel has no IP autoconfiguration (CONFIG_IP_PNP) and ignored it: "
                      "configuring the network ourselves");
     }
     constexpr std::chrono::seconds kLinkTimeout{10};
     constexpr std::chrono::seconds kLeaseTimeout{10};
-    if (net.interfaces.empty()) {
-        auto up = netcfg::configure_dhcp_on_wired_interfaces(kLinkTimeout, kLeaseTimeout);
-        spdlog::info("network up: {} has {}", up.name, up.address.str());
-        return;
+    std::vector<netcfg::ConfiguredInterface> up;
+    if (net.interfaces.empty())
+        up.push_back(netcfg::configure_dhcp_on_wired_interfaces(kLinkTimeout, kLeaseTimeout));
+    else
+        up = netcfg::configure_interfaces(net.interfaces, kLinkTimeout, kLeaseTimeout);
+    for (const auto& iface : up)
+        spdlog::info("network up: {} has {}", iface.name, iface.address.str());
+    return up;
+}
+
+// A farm gateway runs for weeks: its DHCP leases are renewed in the
+// background (RFC 2131 T1/T2), and a lost one is looked for again.
+std::vector<std::unique_ptr<netcfg::LeaseKeeper>> keep_leases(const Config& config,
+                                                             const std::vector<netcfg::ConfiguredInterface>& up)
+{
+    std::vector<std::unique_ptr<netcfg::LeaseKeeper>> keepers;
+    netcfg::LeaseKeeperSettings settings;
+    settings.host_name = config.network.hostname;
+    for (const auto& iface : config.network.interfaces)
+        settings.nameservers_first.insert(settings.nameservers_first.end(), iface.nameservers.begin(),
+                                          iface.nameservers.end());
+    for (const auto& iface : up) {
+        if (!iface.lease || netcfg::is_infinite(*iface.lease))
+            continue;
+        keepers.push_back(std::make_unique<netcfg::LeaseKeeper>(*iface.lease, settings));
+        spdlog::info("DHCP: keeping the lease of {} (renewal in {} s)", iface.name, iface.lease->renewal_seconds);
     }
-    for (const auto& up : netcfg::configure_interfaces(net.interfaces, kLinkTimeout, kLeaseTimeout))
-        spdlog::info("network up: {} has {}", up.name, up.address.str());
+    return keepers;
 }
 
 // Runs b2c.shutdown_cmd / b2c.reboot_cmd. If they return, PID 1 does the
@@ -187,7 +212,13 @@ int run_boot_sequence()
         run_phase("modules", "Kernel modules", [&] { load_modules(config); });
         run_phase("storage", "Storage", [] { prepare_image_store(); });
 
-        bool network_ok = run_phase("network", "Network", [&] { bring_up_network(config); });
+        std::vector<netcfg::ConfiguredInterface> network;
+        // The host name goes first: DHCP sends it (option 12).
+        std::string host_name = config.network.hostname;
+        bool network_ok = run_phase("network", "Network", [&] {
+            netcfg::set_hostname(host_name);
+            network = bring_up_network(config);
+        });
         if (!network_ok)
             return failed_boot(config, "no network: cannot run the pipeline");
         // Before any pull: TLS checks certificates against the clock. Never fatal.
@@ -202,7 +233,9 @@ int run_boot_sequence()
             if (!extra_ok)
                 return failed_boot(config, "the extra options could not be applied: cannot run the pipeline");
         }
-        run_phase("identity", "Host name and keymap", [&] { netcfg::set_hostname(config.network.hostname); });
+        if (config.network.hostname != host_name)  // changed by the extra options
+            run_phase("identity", "Host name", [&] { netcfg::set_hostname(config.network.hostname); });
+        auto lease_keepers = keep_leases(config, network);
 
         Status status;
         if (config.pipeline.runs.empty() && config.pipeline.services.empty() &&

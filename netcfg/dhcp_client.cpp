@@ -97,8 +97,10 @@ private:
             spdlog::warn("DHCP: {}", error.what());  // no carrier yet, say: the next try may work
         }
         ++sent_;
-        if (offer_)
+        if (offer_) {
             ++requests_sent_;
+            last_request_sent_ = now;
+        }
     }
 
     std::optional<DhcpLease> handle(std::span<const std::uint8_t> frame, Clock::time_point now) {
@@ -147,13 +149,16 @@ private:
         DhcpLease lease;
         lease.interface = interface_.name;
         lease.ifindex = interface_.ifindex;
+        lease.mac = interface_.mac;
         lease.address = ack.yiaddr;
         lease.prefix_length = lease_prefix_length(ack.subnet_mask ? ack : *offer_, ack.yiaddr);
         lease.routers = ack.routers.empty() ? offer_->routers : ack.routers;
         lease.dns_servers = ack.dns_servers.empty() ? offer_->dns_servers : ack.dns_servers;
         lease.domain = ack.domain_name.empty() ? offer_->domain_name : ack.domain_name;
         lease.server = ack.server_id.value_or(*offer_->server_id);
-        lease.lease_seconds = ack.lease_time.value_or(offer_->lease_time.value_or(0));
+        set_lease_times(lease, ack.lease_time ? ack : *offer_);
+        // The ACK answers the latest REQUEST (retransmissions are seconds apart).
+        lease.acquired = last_request_sent_;
         lease.time_to_lease = duration_cast<milliseconds>(now - start_);
         return lease;
     }
@@ -169,6 +174,7 @@ private:
     std::optional<DhcpMessage> offer_;
     int requests_sent_ = 0;
     int sent_ = 0;
+    Clock::time_point last_request_sent_;
     milliseconds interval_{0};
     Clock::time_point next_send_;
 };
@@ -190,7 +196,8 @@ int lease_prefix_length(const DhcpMessage& message, std::uint32_t address) {
 }
 
 std::optional<DhcpLease> acquire_lease(const std::vector<DhcpInterface>& interfaces, milliseconds timeout,
-                                       const std::string& host_name, const DhcpRetransmission& retransmission) {
+                                       const std::string& host_name, const DhcpRetransmission& retransmission,
+                                       int cancel_fd) {
     const auto start = Clock::now();
     const auto deadline = start + timeout;
     std::mt19937 random(std::random_device{}());
@@ -206,7 +213,9 @@ std::optional<DhcpLease> acquire_lease(const std::vector<DhcpInterface>& interfa
     if (exchanges.empty())
         return std::nullopt;
 
-    std::vector<pollfd> fds(exchanges.size());
+    // One entry per exchange, then the cancel fd (ignored by poll when -1).
+    std::vector<pollfd> fds(exchanges.size() + 1);
+    fds.back() = pollfd{cancel_fd, POLLIN, 0};
     for (auto now = Clock::now(); now < deadline; now = Clock::now()) {
         auto wake = deadline;
         for (std::size_t i = 0; i < exchanges.size(); ++i) {
@@ -218,6 +227,8 @@ std::optional<DhcpLease> acquire_lease(const std::vector<DhcpInterface>& interfa
         int ready = poll(fds.data(), fds.size(), static_cast<int>(std::max<milliseconds::rep>(wait.count(), 0)));
         if (ready < 0 && errno != EINTR)
             throw NetworkError(fmt::format("waiting for DHCP answers failed: {}", std::strerror(errno)));
+        if (ready > 0 && (fds.back().revents & POLLIN))
+            return std::nullopt;
         for (std::size_t i = 0; ready > 0 && i < exchanges.size(); ++i) {
             if (fds[i].revents & POLLIN) {
                 if (auto lease = exchanges[i]->on_readable(Clock::now()))

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "netcfg/dhcp_lease.h"
 #include "netcfg/dhcp_packet.h"
 
 namespace b2c::netcfg {
@@ -16,19 +17,6 @@ struct DhcpInterface {
     std::string name;
     int ifindex = 0;
     MacAddress mac{};
-};
-
-struct DhcpLease {
-    std::string interface;
-    int ifindex = 0;
-    std::uint32_t address = 0;  // host order, like every address here
-    int prefix_length = 24;
-    std::vector<std::uint32_t> routers;
-    std::vector<std::uint32_t> dns_servers;
-    std::string domain;
-    std::uint32_t server = 0;
-    std::uint32_t lease_seconds = 0;
-    std::chrono::milliseconds time_to_lease{0};
 };
 
 // Retransmission: the first wait, doubled after each try up to the maximum
@@ -42,9 +30,11 @@ struct DhcpRetransmission {
 
 // Runs the exchange on every interface (which must be up) until one gets an
 // ACK or `timeout` passes; nothing on timeout. Does not configure anything.
+// `cancel_fd`, when given, is polled too: once it is readable (an eventfd
+// written to stop a thread), the exchange gives up at once with nothing.
 std::optional<DhcpLease> acquire_lease(const std::vector<DhcpInterface>& interfaces,
                                        std::chrono::milliseconds timeout, const std::string& host_name,
-                                       const DhcpRetransmission& retransmission = {});
+                                       const DhcpRetransmission& retransmission = {}, int cancel_fd = -1);
 
 // The prefix the lease's ACK (or OFFER) gave, or the address's classful one.
 int lease_prefix_length(const DhcpMessage& ack, std::uint32_t address);

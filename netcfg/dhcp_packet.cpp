@@ -259,4 +259,13 @@ DhcpMessage make_request(std::uint32_t xid, const MacAddress& mac, const std::st
     return message;
 }
 
+DhcpMessage make_renewal_request(std::uint32_t xid, const MacAddress& mac, const std::string& host_name,
+                                 std::uint32_t address) {
+    DhcpMessage message = make_discover(xid, mac, host_name);
+    message.type = DhcpMessageType::request;
+    message.flags = 0;
+    message.ciaddr = address;
+    return message;
+}
+
 }  // namespace b2c::netcfg

@@ -99,5 +99,11 @@ DhcpMessage decode_dhcp(std::span<const std::uint8_t> bytes);
 DhcpMessage make_discover(std::uint32_t xid, const MacAddress& mac, const std::string& host_name);
 DhcpMessage make_request(std::uint32_t xid, const MacAddress& mac, const std::string& host_name,
                          const DhcpMessage& offer);
+// The DHCPREQUEST that extends a lease, in RENEWING (unicast to the server)
+// and REBINDING (broadcast) states alike (RFC 2131 4.3.2, table 5): ciaddr is
+// our address, no requested-address nor server-identifier option, no
+// broadcast flag since we can receive unicast now.
+DhcpMessage make_renewal_request(std::uint32_t xid, const MacAddress& mac, const std::string& host_name,
+                                 std::uint32_t address);
 
 }  // namespace b2c::netcfg

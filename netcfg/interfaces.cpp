@@ -5,7 +5,7 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
-#include "netcfg/dhcp_lease_apply.h"
+#include "netcfg/lease_apply.h"
 #include "netcfg/ipv4_text.h"
 #include "netcfg/link_wait.h"
 #include "netcfg/netlink.h"

@@ -122,6 +122,22 @@ void RouteSocket::add_ipv4_address(int ifindex, std::uint32_t address, int prefi
           fmt::format("cannot add address {}/{} to interface #{}", ipv4_to_string(address), prefix_length, ifindex));
 }
 
+void RouteSocket::remove_ipv4_address(int ifindex, std::uint32_t address, int prefix_length) {
+    AddrPtr addr(rtnl_addr_alloc());
+    if (!addr)
+        throw NetworkError("out of memory allocating a netlink address");
+    rtnl_addr_set_ifindex(addr.get(), ifindex);
+    rtnl_addr_set_family(addr.get(), AF_INET);
+    auto local = ipv4(address, prefix_length);
+    check(rtnl_addr_set_local(addr.get(), local.get()), "cannot set the local address");
+    int error = rtnl_addr_delete(socket_.get(), addr.get(), 0);
+    // The kernel says EADDRNOTAVAIL for an address that is not there.
+    if (error == -NLE_NOADDR || error == -NLE_OBJ_NOTFOUND)
+        return;
+    check(error, fmt::format("cannot remove address {}/{} from interface #{}", ipv4_to_string(address),
+                             prefix_length, ifindex));
+}
+
 void RouteSocket::replace_default_route(int ifindex, std::uint32_t gateway, bool on_link) {
     replace_route(ifindex, 0, 0, gateway, on_link, true);
 }

@@ -31,6 +31,8 @@ public:
     bool has_ipv4_address(int ifindex, std::uint32_t address);
     // Adds address/prefix with its broadcast address; an existing one is replaced.
     void add_ipv4_address(int ifindex, std::uint32_t address, int prefix_length);
+    // Removes address/prefix; nothing to do when it is not there.
+    void remove_ipv4_address(int ifindex, std::uint32_t address, int prefix_length);
     // Default route via `gateway`, replacing any previous default route.
     // `on_link`: the gateway is outside the interface's subnet but reachable
     // on its link (some DHCP servers hand out such routers).

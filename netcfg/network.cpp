@@ -6,7 +6,7 @@
 #include <fmt/ranges.h>
 
 #include "netcfg/dhcp_client.h"
-#include "netcfg/dhcp_lease_apply.h"
+#include "netcfg/lease_apply.h"
 #include "netcfg/netlink.h"
 #include "netcfg/wired_interfaces.h"
 

@@ -4,11 +4,13 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "cmdline/config.h"
+#include "netcfg/dhcp_lease.h"
 
 namespace b2c::netcfg {
 
@@ -24,6 +26,8 @@ struct ConfiguredInterface {
     std::vector<cmdline::Ipv4Address> nameservers;
     std::string domain;
     bool from_dhcp = false;
+    // With DHCP, the lease itself: hand it to a LeaseKeeper to keep it.
+    std::optional<DhcpLease> lease;
 };
 
 // Brings up the loopback interface (containers talk to services on 127.0.0.1).

@@ -7,6 +7,10 @@ import pytest
 from netns import Namespaces
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: takes minutes (deselect with -m 'not slow')")
+
+
 def pytest_addoption(parser):
     parser.addoption("--build-dir", default=None,
                      help="meson build directory holding tests/host/dhcp_probe and sntp_probe "

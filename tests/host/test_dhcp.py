@@ -30,27 +30,65 @@ def network(namespaces):
     return server, client
 
 
-@pytest.fixture
-def dnsmasq(network, tmp_path):
-    server, _ = network
-    leases = tmp_path / "dnsmasq.leases"
-    log = open(tmp_path / "dnsmasq.log", "w")
-    process = subprocess.Popen(
-        ["ip", "netns", "exec", server, "dnsmasq", "--no-daemon", "--port=0", "--interface=vsrv",
-         f"--dhcp-range={RANGE[0]},{RANGE[1]},2m", f"--dhcp-leasefile={leases}", "--conf-file=/dev/null",
-         f"--dhcp-option=option:dns-server,{','.join(DNS)}", f"--dhcp-option=option:domain-name,{DOMAIN}",
-         f"--pid-file={tmp_path / 'dnsmasq.pid'}", "--user=root", "--log-facility=-", "--log-dhcp"],
-        stdout=log, stderr=subprocess.STDOUT)
-    try:
+class Dnsmasq:
+    """A real dnsmasq serving DHCP on the server's end of the veth; it can be
+    stopped and started again with other options, as a test needs."""
+
+    def __init__(self, server_ns, tmp_path):
+        self.server_ns = server_ns
+        self.tmp_path = tmp_path
+        self.leases = tmp_path / "dnsmasq.leases"
+        self.process = None
+        self.log = None
+        self.runs = 0
+
+    @property
+    def log_path(self):
+        return self.tmp_path / f"dnsmasq-{self.runs}.log"
+
+    def start(self, dhcp_range=RANGE, *extra, dns=DNS):
+        assert self.process is None
+        self.runs += 1
+        self.log = open(self.log_path, "w")
+        self.process = subprocess.Popen(
+            ["ip", "netns", "exec", self.server_ns, "dnsmasq", "--no-daemon", "--port=0", "--interface=vsrv",
+             f"--dhcp-range={dhcp_range[0]},{dhcp_range[1]},2m", f"--dhcp-leasefile={self.leases}",
+             "--conf-file=/dev/null", f"--dhcp-option=option:dns-server,{','.join(dns)}",
+             f"--dhcp-option=option:domain-name,{DOMAIN}", f"--pid-file={self.tmp_path / 'dnsmasq.pid'}",
+             "--user=root", "--log-facility=-", "--log-dhcp", *extra],
+            stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 10
-        while "DHCP, IP range" not in (tmp_path / "dnsmasq.log").read_text():
-            assert process.poll() is None, (tmp_path / "dnsmasq.log").read_text()
+        while not any(ready in self.log_path.read_text() for ready in ("DHCP, IP range", "DHCP, static leases")):
+            assert self.process.poll() is None, self.log_path.read_text()
             assert time.monotonic() < deadline, "dnsmasq did not start"
             time.sleep(0.05)
-        yield leases
+
+    def stop(self):
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+        self.log.close()
+
+
+@pytest.fixture
+def dnsmasq_server(network, tmp_path):
+    server = Dnsmasq(network[0], tmp_path)
+    try:
+        yield server
     finally:
-        stop(process)
-        log.close()
+        server.stop()
+
+
+@pytest.fixture
+def dnsmasq(dnsmasq_server):
+    dnsmasq_server.start()
+    return dnsmasq_server.leases
 
 
 def run_probe(build_dir, client, tmp_path, *args):
@@ -142,3 +180,223 @@ def test_loopback_comes_up_with_its_address(build_dir, namespaces, tmp_path):
     lo = sh("ip", "-n", bare, "addr", "show", "dev", "lo").stdout
     assert "UP" in lo.split(">")[0]
     assert "inet 127.0.0.1/8" in lo
+
+
+# Renewal: dnsmasq's shortest lease is 2 minutes, but it sends the T1 and T2
+# it is told to, so a renewal comes within seconds.
+SHORT_TIMES = ("--dhcp-option=option:T1,4", "--dhcp-option=option:T2,7")
+OTHER_RANGE = ("10.77.0.150", "10.77.0.199")
+
+
+class KeepingProbe:
+    """dhcp_probe --keep in the background: the test acts while it keeps the lease."""
+
+    def __init__(self, build_dir, client, tmp_path, keep, interface="eth0"):
+        probe = build_dir / "tests" / "host" / "dhcp_probe"
+        if not probe.exists():
+            pytest.fail(f"{probe} is missing: build it, or point B2C_BUILD_DIR at the build directory")
+        env = dict(os.environ, B2C_RESOLV_CONF=str(tmp_path / "resolv.conf"))
+        self.stderr_path = tmp_path / "probe.stderr"
+        self.stderr = open(self.stderr_path, "w")
+        self.process = subprocess.Popen(
+            ["ip", "netns", "exec", client, str(probe), "--timeout", "20", "--keep", str(keep),
+             "--min-wait", "1000", interface],
+            stdout=subprocess.PIPE, stderr=self.stderr, text=True, env=env)
+        self.fields = {}
+
+    def first_lease(self):
+        """The key=value lines up to the first lease's times."""
+        for line in self.process.stdout:
+            key, _, value = line.rstrip("\n").partition("=")
+            self.fields[key] = value
+            if key in ("rebinding_seconds", "error"):
+                break
+        assert "rebinding_seconds" in self.fields, self.fields | {"stderr": self.stderr_path.read_text()}
+        return self.fields
+
+    def finish(self):
+        out, _ = self.process.communicate(timeout=60)
+        self.fields.update(line.split("=", 1) for line in out.splitlines() if "=" in line)
+        print("probe:", " ".join(f"{key}={value}" for key, value in self.fields.items()))
+        return self.process.returncode, self.fields
+
+    def close(self):
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.stderr.close()
+
+
+@pytest.fixture
+def keeping_probe(build_dir, network, tmp_path):
+    probes = []
+
+    def start(keep):
+        probes.append(KeepingProbe(build_dir, network[1], tmp_path, keep))
+        return probes[-1]
+
+    try:
+        yield start
+    finally:
+        for probe in probes:
+            probe.close()
+
+
+def client_addresses(client):
+    out = sh("ip", "-n", client, "-4", "-o", "addr", "show", "dev", "eth0").stdout
+    return [line.split()[3] for line in out.splitlines()]
+
+
+def test_lease_is_renewed_in_the_background(network, dnsmasq_server, keeping_probe, tmp_path):
+    _, client = network
+    dnsmasq_server.start(RANGE, *SHORT_TIMES)
+    probe = keeping_probe(10)
+    first = probe.first_lease()
+    assert (first["renewal_seconds"], first["rebinding_seconds"], first["lease_seconds"]) == ("4", "7", "120")
+    code, fields = probe.finish()
+    stderr = probe.stderr_path.read_text()
+    print(stderr)
+    assert code == 0, fields
+
+    address = first["address"]
+    ip = address.split("/")[0]
+    assert int(fields["renewals"]) >= 1, stderr
+    assert fields["naks"] == "0" and fields["expiries"] == "0" and fields["rediscoveries"] == "0"
+    assert fields["kept_address"] == address
+    assert fields["has_address"] == "yes"
+    assert int(fields["stop_ms"]) < 1000  # the keeper stops promptly
+    assert f"DHCP: eth0 renewed {ip} for 120 s" in stderr
+    assert f"renewing {ip} with {SERVER_IP}" in stderr  # unicast to the server in RENEWING
+
+    # dnsmasq acknowledged the first request and each renewal.
+    log = dnsmasq_server.log_path.read_text()
+    assert log.count(f"DHCPREQUEST(vsrv) {ip} ") >= 1 + int(fields["renewals"])
+    assert log.count(f"DHCPACK(vsrv) {ip} ") >= 1 + int(fields["renewals"])
+    assert client_addresses(client) == [address]
+    routes = sh("ip", "-n", client, "-4", "route", "show", "default").stdout
+    assert f"default via {SERVER_IP} dev eth0" in routes
+
+
+def test_renewal_applies_changed_options(network, dnsmasq_server, keeping_probe, tmp_path):
+    _, client = network
+    dnsmasq_server.start(RANGE, *SHORT_TIMES)
+    probe = keeping_probe(10)
+    address = probe.first_lease()["address"]
+    # Same leases, other DNS servers: the next renewal's ACK carries them.
+    dnsmasq_server.stop()
+    dnsmasq_server.start(RANGE, *SHORT_TIMES, dns=["10.77.0.60"])
+    code, fields = probe.finish()
+    stderr = probe.stderr_path.read_text()
+    print(stderr)
+    assert code == 0, fields
+    assert int(fields["renewals"]) >= 1, stderr
+    assert fields["naks"] == "0"
+    assert fields["kept_address"] == address
+    assert "the renewed lease changed the configuration" in stderr
+    assert (tmp_path / "resolv.conf").read_text() == (
+        f"# Written by boot2container\nsearch {DOMAIN}\nnameserver 10.77.0.60\n")
+    assert client_addresses(client) == [address]
+
+
+def test_nak_removes_the_address_and_leases_a_new_one(network, dnsmasq_server, keeping_probe, tmp_path):
+    _, client = network
+    dnsmasq_server.start(RANGE, *SHORT_TIMES, "--dhcp-authoritative")
+    probe = keeping_probe(20)
+    old = probe.first_lease()["address"]
+    # The same network, another range: the renewal at T1 (4 s) gets a NAK.
+    dnsmasq_server.stop()
+    dnsmasq_server.start(OTHER_RANGE, *SHORT_TIMES, "--dhcp-authoritative")
+    code, fields = probe.finish()
+    stderr = probe.stderr_path.read_text()
+    print(stderr)
+    assert code == 0, fields
+
+    assert int(fields["naks"]) >= 1, stderr
+    assert int(fields["rediscoveries"]) >= 1, stderr
+    assert fields["has_address"] == "yes"
+    new = ipaddress.ip_interface(fields["kept_address"])
+    assert ipaddress.ip_address(OTHER_RANGE[0]) <= new.ip <= ipaddress.ip_address(OTHER_RANGE[1])
+    assert f"no longer has {old}" in stderr
+    assert int(fields["stop_ms"]) < 1000
+    assert "DHCPNAK(vsrv)" in dnsmasq_server.log_path.read_text()
+    # The old address is gone, the new one and its route are in place.
+    assert client_addresses(client) == [str(new)]
+    routes = sh("ip", "-n", client, "-4", "route", "show", "default").stdout
+    assert f"default via {SERVER_IP} dev eth0" in routes
+
+
+def test_server_gone_keeps_the_address_while_the_lease_lasts(network, dnsmasq_server, keeping_probe, tmp_path):
+    # The lease is 120 s (dnsmasq's minimum): its end, where the address
+    # goes, is covered by the unit tests of plan_renewal with a fake clock.
+    _, client = network
+    dnsmasq_server.start(RANGE, *SHORT_TIMES)
+    probe = keeping_probe(12)
+    address = probe.first_lease()["address"]
+    dnsmasq_server.stop()
+    code, fields = probe.finish()
+    stderr = probe.stderr_path.read_text()
+    print(stderr)
+    assert code == 0, fields
+
+    ip = address.split("/")[0]
+    assert fields["renewals"] == "0"
+    # Renewing at T1 (4 s) and retransmitted, then rebinding at T2 (7 s).
+    assert int(fields["requests"]) >= 3, stderr
+    assert fields["phase"] == "rebinding"
+    assert f"renewing {ip} with {SERVER_IP}" in stderr
+    assert f"rebinding {ip} with any server" in stderr
+    assert fields["has_address"] == "yes" and fields["expiries"] == "0"
+    assert int(fields["stop_ms"]) < 1000
+    assert client_addresses(client) == [address]
+
+
+def test_stop_is_prompt_while_asking_for_a_new_lease(network, dnsmasq_server, keeping_probe, tmp_path):
+    # After the NAK the new dnsmasq has no dynamic range: the keeper is still
+    # sending DHCPDISCOVERs when the probe stops it.
+    _, client = network
+    dnsmasq_server.start(RANGE, *SHORT_TIMES, "--dhcp-authoritative")
+    probe = keeping_probe(12)
+    probe.first_lease()
+    dnsmasq_server.stop()
+    dnsmasq_server.start(("10.77.0.0", "static"), "--dhcp-authoritative")
+    code, fields = probe.finish()
+    stderr = probe.stderr_path.read_text()
+    print(stderr)
+    assert code == 0, fields
+    assert fields["naks"] == "1", stderr
+    assert fields["rediscoveries"] == "0"
+    assert fields["has_address"] == "no"
+    assert "asking for a new lease" in stderr
+    assert int(fields["stop_ms"]) < 1000
+    assert client_addresses(client) == []
+
+
+@pytest.mark.slow
+def test_lease_end_removes_the_address_then_leases_again(network, dnsmasq_server, keeping_probe, tmp_path):
+    # dnsmasq's shortest lease is 2 minutes: this test takes about 2.5.
+    _, client = network
+    dnsmasq_server.start(RANGE, *SHORT_TIMES)
+    probe = keeping_probe(150)
+    address = probe.first_lease()["address"]
+    assert probe.fields["lease_seconds"] == "120"
+    dnsmasq_server.stop()
+
+    deadline = time.monotonic() + 140
+    while "ended without an answer from any server" not in probe.stderr_path.read_text():
+        assert probe.process.poll() is None, probe.stderr_path.read_text()
+        assert time.monotonic() < deadline, probe.stderr_path.read_text()
+        time.sleep(0.2)
+    assert client_addresses(client) == []  # the lease ended: the address went with it
+    dnsmasq_server.start(RANGE, *SHORT_TIMES)
+
+    code, fields = probe.finish()
+    stderr = probe.stderr_path.read_text()
+    print(stderr)
+    assert code == 0, fields
+    assert fields["expiries"] == "1"
+    assert fields["rediscoveries"] == "1"
+    assert fields["has_address"] == "yes"
+    assert f"no longer has {address}" in stderr
+    assert client_addresses(client) == [fields["kept_address"]]
+    routes = sh("ip", "-n", client, "-4", "route", "show", "default").stdout
+    assert f"default via {SERVER_IP} dev eth0" in routes

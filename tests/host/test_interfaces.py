@@ -9,7 +9,7 @@ import time
 import pytest
 
 from netns import sh, veth
-from test_dhcp import DNS, DOMAIN, RANGE, SERVER_IP, dnsmasq, network  # noqa: F401 (fixtures)
+from test_dhcp import DNS, DOMAIN, RANGE, SERVER_IP, dnsmasq, dnsmasq_server, network  # noqa: F401 (fixtures)
 
 pytestmark = [
     pytest.mark.skipif(os.geteuid() != 0, reason="network namespaces need root"),

@@ -1,6 +1,8 @@
-#include "netcfg/dhcp_lease_apply.h"
+#include "netcfg/lease_apply.h"
 
 #include <unistd.h>
+
+#include <algorithm>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -32,6 +34,22 @@ void apply_lease(RouteSocket& netlink, const DhcpLease& lease) {
     }
 }
 
+void apply_lease(RouteSocket& netlink, const DhcpLease& lease, const std::filesystem::path& resolv_conf,
+                 const std::vector<cmdline::Ipv4Address>& nameservers_first) {
+    apply_lease(netlink, lease);
+    auto nameservers = nameservers_first;
+    for (const auto& server : to_addresses(lease.dns_servers))
+        if (std::find(nameservers.begin(), nameservers.end(), server) == nameservers.end())
+            nameservers.push_back(server);
+    write_resolv_conf(resolv_conf, nameservers, lease.domain);
+}
+
+void withdraw_lease(RouteSocket& netlink, const DhcpLease& lease) {
+    netlink.remove_ipv4_address(lease.ifindex, lease.address, lease.prefix_length);
+    spdlog::warn("Network: {} no longer has {}/{}", lease.interface, ipv4_to_string(lease.address),
+                 lease.prefix_length);
+}
+
 ConfiguredInterface configured_from(const DhcpLease& lease) {
     ConfiguredInterface configured;
     configured.name = lease.interface;
@@ -40,6 +58,7 @@ ConfiguredInterface configured_from(const DhcpLease& lease) {
     configured.nameservers = to_addresses(lease.dns_servers);
     configured.domain = lease.domain;
     configured.from_dhcp = true;
+    configured.lease = lease;
     return configured;
 }
 
