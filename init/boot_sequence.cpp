@@ -19,6 +19,7 @@
 #include "init/phase.h"
 #include "init/runtime_summary.h"
 #include "init/shutdown.h"
+#include "netcfg/keymap.h"
 #include "netcfg/network.h"
 #include "pipeline/pipeline.h"
 
@@ -32,7 +33,7 @@ using pipeline::Status;
 // Options whose effect belongs to a later capability: parsed and validated
 // today, but the boot says plainly that they do nothing yet.
 const char* const kNotSupportedYet[] = {
-    "b2c.ntp_peer", "b2c.keymap", "b2c.extra_args_url", "b2c.swap", "b2c.minio",
+    "b2c.ntp_peer", "b2c.extra_args_url", "b2c.swap", "b2c.minio",
 };
 
 std::string read_kernel_cmdline()
@@ -188,6 +189,13 @@ int run_boot_sequence()
         bool network_ok = run_phase("network", "Network", [&] {
             bring_up_network(config);
             netcfg::set_hostname(config.network.hostname);
+            // A missing layout only hurts whoever types on the console: say so, go on.
+            try {
+                if (config.network.keymap)
+                    netcfg::load_keymap(*config.network.keymap);
+            } catch (const std::exception& e) {
+                spdlog::error("{}", e.what());
+            }
         });
         if (!network_ok)
             return failed_boot(config, "no network: cannot run the pipeline");
