@@ -22,6 +22,7 @@
 #include "init/runtime_summary.h"
 #include "init/shutdown.h"
 #include "netcfg/clock.h"
+#include "netcfg/keymap.h"
 #include "netcfg/lease_keeper.h"
 #include "netcfg/network.h"
 #include "pipeline/pipeline.h"
@@ -36,7 +37,7 @@ using pipeline::Status;
 // Options whose effect belongs to a later capability: parsed and validated
 // today, but the boot says plainly that they do nothing yet.
 const char* const kNotSupportedYet[] = {
-    "b2c.keymap", "b2c.swap", "b2c.minio",
+    "b2c.swap", "b2c.minio",
 };
 
 std::string read_kernel_cmdline()
@@ -235,6 +236,9 @@ int run_boot_sequence()
         }
         if (config.network.hostname != host_name)  // changed by the extra options
             run_phase("identity", "Host name", [&] { netcfg::set_hostname(config.network.hostname); });
+        // A missing layout only hurts whoever types on the console: say so, go on.
+        if (config.network.keymap)
+            run_phase("keymap", "Keymap", [&] { netcfg::load_keymap(*config.network.keymap); });
         auto lease_keepers = keep_leases(config, network);
 
         Status status;
