@@ -1,5 +1,7 @@
 #include "pipeline/container_runner.h"
 
+
+#include <algorithm>
 #include <charconv>
 
 #include <spdlog/spdlog.h>
@@ -73,8 +75,9 @@ std::optional<std::string> create_container(const Runtime& runtime,
                                             const Status& status)
 {
     auto delays = create_retry_delays(create_attempts);
+    bool out_of_space = false;
     for (int attempt = 1; attempt <= create_attempts; ++attempt) {
-        if (attempt > 1) {
+        if (attempt > 1 && !out_of_space) {
             auto delay = delays[attempt - 2];
             spdlog::info("retrying in {} s (attempt {} of {})", delay.count(), attempt,
                          create_attempts);
@@ -93,10 +96,22 @@ std::optional<std::string> create_container(const Runtime& runtime,
         spdlog::error("cannot create the container '{}' (exit code {}): {}",
                       redact(spec.text, runtime.secrets),
                       result.exit_code, redact(std::string(trim(result.output)), runtime.secrets));
+        // Waiting does not make room: go straight to the last attempt, the
+        // one that frees the image store first.
+        if (result.output.find("no space left on device") != std::string::npos) {
+            out_of_space = true;
+            attempt = std::max(attempt, create_attempts - 1);
+        }
     }
-    spdlog::error("giving up on the container '{}' after {} attempts: check the image name, the "
-                  "registry login and the network",
-                  redact(spec.text, runtime.secrets), create_attempts);
+    if (out_of_space)
+        spdlog::error("giving up on the container '{}': the image store has no space left for it. Without "
+                      "b2c.cache_device, images live in RAM: give the machine a cache (b2c.cache_device=auto) "
+                      "or more memory, or use a smaller image",
+                      redact(spec.text, runtime.secrets));
+    else
+        spdlog::error("giving up on the container '{}' after {} attempts: check the image name, the "
+                      "registry login and the network",
+                      redact(spec.text, runtime.secrets), create_attempts);
     return std::nullopt;
 }
 

@@ -254,6 +254,31 @@ def busybox_image(session_tmp, podman_store, registry, auth_registry):
     return "busybox:latest"
 
 
+BIG_MIB = 600
+
+
+@pytest.fixture(scope="session")
+def big_image(session_tmp, podman_store, registry, busybox_image):
+    """busybox plus /big.bin, BIG_MIB MiB of random bytes (they do not
+    compress): bigger than a 512 MiB guest's RAM. As the guest names it."""
+    tar = session_tmp / "big-rootfs.tar"
+    make_busybox_rootfs_tar(tar)
+    with tarfile.open(tar, "a") as archive:
+        blob = session_tmp / "big.bin"
+        with open(blob, "wb") as out:
+            for _ in range(BIG_MIB):
+                out.write(os.urandom(1 << 20))
+        archive.add(blob, arcname="big.bin")
+        blob.unlink()
+    local = f"{registry.host}/big:latest"
+    _run(podman_store + ["import", "--change", 'CMD ["/bin/sh"]', str(tar), local])
+    tar.unlink()
+    # zstd: the TCG guest decompresses it several times faster than gzip.
+    _run(podman_store + ["push", "--tls-verify=false", "--compression-format", "zstd", local])
+    _run(podman_store + ["rmi", local])
+    return f"--tls-verify=false {registry.guest}/big:latest"
+
+
 @pytest.fixture(scope="session")
 def image(registry, busybox_image):
     """The busybox image as the guest names it, with the option that lets

@@ -23,6 +23,7 @@ struct Podman {
     std::vector<b2c::Command> calls;
     std::map<std::string, int> exit_codes;          // image -> exit code
     std::set<std::string> missing_images;           // create always fails
+    std::set<std::string> full_store_images;        // create fails: no space left on device
     std::map<std::string, int> create_failures;     // image -> failures before success
     std::set<std::string> existing_volumes;
     std::set<std::string> failing_logins;           // registries
@@ -94,7 +95,10 @@ struct Podman {
             r.output = "/var/lib/containers/storage/volumes/" + a.back() + "/_data\n";
         } else if (sub(1) == "create") {
             const auto& image = a.back();
-            if (missing_images.count(image) || create_failures[image]-- > 0) {
+            if (full_store_images.count(image)) {
+                r.exit_code = 125;
+                r.output = "Error: writing blob: storing blob to file: write /var/tmp/storage: no space left on device\n";
+            } else if (missing_images.count(image) || create_failures[image]-- > 0) {
                 r.exit_code = 125;
                 r.output = "Error: " + image + ": image not known\n";
             } else {

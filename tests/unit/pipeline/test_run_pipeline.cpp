@@ -145,6 +145,23 @@ TEST_CASE("create is retried, the image store pruned before the last attempt, th
     CHECK(env_has(podman.create_of("a"), "B2C_PIPELINE_PREV_CONTAINER_EXIT_CODE=125"));
 }
 
+TEST_CASE("an image store without space is freed at once for the one last attempt")
+{
+    fake::Podman podman;
+    podman.full_store_images = {"huge"};
+    Config config;
+    config.pipeline.runs = {container("huge")};
+    auto status = run_pipeline(config, podman.runtime());
+
+    CHECK(podman.sleeps.empty());  // waiting does not make room
+    auto lines = podman.lines();
+    auto creates = std::count_if(lines.begin(), lines.end(),
+                                 [](const std::string& l) { return l.rfind("podman create", 0) == 0; });
+    CHECK(creates == 2);
+    CHECK(std::count(lines.begin(), lines.end(), "podman image prune --all --force") == 1);
+    CHECK(status.status == exit_cannot_run);
+}
+
 TEST_CASE("a passing create failure is retried and the container runs")
 {
     fake::Podman podman;

@@ -1,0 +1,235 @@
+"""Storage in QEMU with raw disk images: the cache device (auto, reset, a
+disk, a partition, a missing node, a 9p file system), swap, volumes on the
+cache, 9p volumes, encrypted volumes, expiring volumes, and an image bigger
+than the guest's RAM."""
+import hashlib
+import json
+import re
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+from conftest import free_port
+from test_pipeline import VM_FAILURES, lines
+
+KEY_A = "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQQ=="
+KEY_B = "QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQg=="
+
+
+def raw_disk(tmp_path, name="disk.img", mib=2048):
+    path = tmp_path / name
+    subprocess.run(["truncate", "-s", f"{mib}M", str(path)], check=True)
+    return path
+
+
+def disks(*paths):
+    args = []
+    for path in paths:
+        args += ["--disk", str(path)]
+    return tuple(args)
+
+
+def partition_table(path):
+    out = subprocess.run(["sfdisk", "-J", str(path)], capture_output=True, text=True)
+    if out.returncode != 0:
+        return None
+    return json.loads(out.stdout)["partitiontable"]
+
+
+def sha256_range(path, start, size):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        f.seek(start)
+        left = size
+        while left:
+            chunk = f.read(min(left, 1 << 20))
+            digest.update(chunk)
+            left -= len(chunk)
+    return digest.hexdigest()
+
+
+def disk_contains(path, needle: bytes):
+    with open(path, "rb") as f:
+        tail = b""
+        while chunk := f.read(8 << 20):
+            if needle in tail + chunk:
+                return True
+            tail = chunk[-len(needle):]
+    return False
+
+
+def pipeline_end_uptime(r):
+    m = re.search(r"\[\s*([0-9.]+)\] info: b2c: pipeline status:", r.text)
+    return float(m.group(1)) if m else None
+
+
+def test_auto_on_a_blank_disk_then_a_second_boot_finds_the_cache(boot, image, tmp_path):
+    disk = raw_disk(tmp_path)
+    r1 = boot("b2c.cache_device=auto", "b2c.volume=vdata", "b2c.volume=vtmp,expiration=pipeline_end",
+              f"b2c.run=\"-v vdata:/data -v vtmp:/tmp2 {image} sh -c 'echo persisted-42 > /data/file; "
+              "echo gone-43 > /tmp2/file; echo wrote-$((40+4))'\"",
+              extra=disks(disk))
+    assert r1.code == 0, r1.why("boot 1 should end with status 0")
+    assert lines(r1.text, "wrote-44"), r1.why()
+    table = partition_table(disk)
+    assert table and table["label"] == "gpt", f"expected a new GPT on the blank disk: {table}"
+    assert len(table["partitions"]) == 1 and table["partitions"][0].get("name") == "B2C_CACHE", table
+
+    r2 = boot("b2c.cache_device=auto", "b2c.volume=vdata", "b2c.volume=vtmp,expiration=pipeline_end",
+              f"b2c.run=\"-v vdata:/data -v vtmp:/tmp2 {image} sh -c 'cat /data/file; "
+              "cat /tmp2/file || echo tmp-empty-$((40+5))'\"",
+              extra=disks(disk))
+    assert r2.code == 0, r2.why("boot 2 should end with status 0")
+    assert lines(r2.text, "persisted-42"), r2.why("the volume written in boot 1 should be there")
+    assert lines(r2.text, "tmp-empty-45") and not lines(r2.text, "gone-43"), \
+        r2.why("the expiration=pipeline_end volume should be gone")
+    # Same partition, not formatted again, and the image's layers were
+    # already in the store: podman skips them.
+    assert partition_table(disk) == table
+    assert not re.search(r"mkfs|[Ff]ormatting", r2.text), r2.why("boot 2 must not format")
+    assert "skipped: already exists" in r2.text, r2.why("the image layers should come from the cache")
+
+
+def test_auto_keeps_an_existing_partition_and_swap(boot, image, tmp_path):
+    disk = raw_disk(tmp_path)
+    # A GPT with one 300 MiB data partition full of random bytes, then free space.
+    subprocess.run(["sfdisk", "--quiet", str(disk)], input="label: gpt\nstart=2048, size=300MiB, type=linux\n",
+                   text=True, check=True)
+    before = partition_table(disk)
+    part = before["partitions"][0]
+    with open(disk, "r+b") as f:
+        f.seek(part["start"] * 512)
+        for _ in range(300):
+            f.write(__import__("os").urandom(1 << 20))
+    digest = sha256_range(disk, part["start"] * 512, part["size"] * 512)
+
+    r = boot("b2c.cache_device=auto", "b2c.swap=256M",
+             f"b2c.run=\"{image} sh -c 'cat /proc/swaps; echo swap-done-$((6*7))'\"",
+             extra=disks(disk))
+    assert r.code == 0, r.why("expected status 0")
+    after = partition_table(disk)
+    assert after["partitions"][0] == part, f"the data partition moved: {after}"
+    assert sha256_range(disk, part["start"] * 512, part["size"] * 512) == digest, "the data partition changed"
+    assert len(after["partitions"]) == 2 and after["partitions"][1].get("name") == "B2C_CACHE", after
+    assert after["partitions"][1]["start"] >= part["start"] + part["size"]
+    swaps = [l for l in r.text.splitlines() if l.startswith("/")]
+    assert swaps and int(swaps[0].split()[2]) >= 256 * 1024 - 8, r.why("expected a 256 MiB swap in /proc/swaps")
+
+
+def test_device_forms_reset_and_a_missing_node(boot, image, tmp_path):
+    disk = raw_disk(tmp_path, mib=1024)
+    write = f"b2c.run=\"-v v:/v {image} sh -c 'echo kept-$((7*6)) > /v/f; echo wrote'\""
+    read = f"b2c.run=\"-v v:/v {image} sh -c 'cat /v/f || echo empty-$((7*7))'\""
+    r = boot("b2c.cache_device=/dev/vda", "b2c.volume=v", write, extra=disks(disk))
+    assert r.code == 0 and lines(r.text, "wrote"), r.why("the whole disk /dev/vda as cache")
+    assert partition_table(disk)["partitions"][0].get("name") == "B2C_CACHE"
+
+    r = boot("b2c.cache_device=/dev/vda1", "b2c.volume=v", read, extra=disks(disk))
+    assert r.code == 0 and lines(r.text, "kept-42"), r.why("the partition /dev/vda1 as cache")
+
+    r = boot("b2c.cache_device=reset", "b2c.volume=v", read, extra=disks(disk))
+    assert r.code == 0 and lines(r.text, "empty-49"), r.why("reset should empty the cache")
+
+    r = boot("b2c.cache_device=/dev/vdz", "b2c.volume=v", read, extra=disks(disk))
+    assert r.code == 0, r.why("a missing cache device is not fatal")
+    assert re.search(r"warn.*/dev/vdz", r.text), r.why("expected a warning naming /dev/vdz")
+    assert lines(r.text, "empty-49"), r.why("without the cache the volume is new")
+
+
+def test_cache_on_a_9p_file_system(boot, image, tmp_path):
+    share = tmp_path / "share"
+    share.mkdir()
+    virtfs = ("--qemu", "-virtfs", "--qemu", f"local,path={share},mount_tag=cachefs,security_model=none")
+    opts = ("b2c.filesystem=cachefs,type=9p,src=cachefs", "b2c.cache_device=cachefs", "b2c.volume=v")
+    r = boot(*opts, f"b2c.run=\"-v v:/v {image} sh -c 'echo on-9p-$((8*8)) > /v/f'\"", extra=virtfs)
+    assert r.code == 0, r.why("expected status 0 with a cache on 9p")
+    assert any(share.iterdir()), "the cache should have written into the share"
+    r = boot(*opts, f"b2c.run=\"-v v:/v {image} sh -c 'cat /v/f'\"", extra=virtfs)
+    assert r.code == 0 and lines(r.text, "on-9p-64"), r.why("the volume should persist on the 9p cache")
+
+
+def test_web_server_on_a_9p_volume_with_a_persistent_log(boot, image, tmp_path):
+    """The paper's QEMU example: files written by the host are served by a
+    container; its log volume (on the cache) survives the reboot."""
+    www = tmp_path / "www"
+    www.mkdir()
+    (www / "index.html").write_text("hello from the host 4711\n")
+    disk = raw_disk(tmp_path, mib=1024)
+    port = free_port()
+    opts = ("b2c.hostname=web", "b2c.cache_device=auto", "b2c.filesystem=fs-www,type=9p,src=www",
+            "b2c.volume=vol-www,filesystem=fs-www", "b2c.volume=vol-log")
+    extra = disks(disk) + ("--user-net", f"hostfwd=tcp:127.0.0.1:{port}-:80",
+                           "--qemu", "-virtfs", "--qemu", f"local,path={www},mount_tag=www,security_model=none")
+    import threading
+    fetched = {}
+
+    def fetch():
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/index.html", timeout=3) as answer:
+                    fetched["body"] = answer.read().decode()
+                    break
+            except OSError:
+                time.sleep(1)
+        (www / "stop").write_text("")
+
+    thread = threading.Thread(target=fetch, daemon=True)
+    thread.start()
+    r = boot(*opts, "b2c.run=\"-v vol-log:/var/log -v vol-www:/www "
+             f"{image} sh -c 'httpd -f -vv -p 80 -h /www 2>> /var/log/httpd.log & "
+             "while [ ! -e /www/stop ]; do sleep 1; done; kill %1; echo served'\"",
+             timeout=300, extra=extra)
+    thread.join(5)
+    assert fetched.get("body") == "hello from the host 4711\n", r.why(f"the host should fetch the page: {fetched}")
+    assert r.code == 0, r.why("expected status 0")
+    (www / "stop").unlink()
+    r = boot(*opts, f"b2c.run=\"-v vol-log:/var/log {image} cat /var/log/httpd.log\"", extra=extra)
+    assert r.code == 0 and "GET /index.html" in r.text, r.why("the log volume should keep boot 1's request")
+
+
+def test_encrypted_volume(boot, image, tmp_path):
+    disk = raw_disk(tmp_path, mib=1024)
+    name, content = b"plain-name-6b1f", b"plain-content-93ce"
+    post = f"b2c.run_post=\"{image} echo post-ran-$((5*5))\""
+    r = boot("b2c.cache_device=auto", f"b2c.volume=venc,fscrypt_key={KEY_A}",
+             f"b2c.run=\"-v venc:/enc {image} sh -c 'echo {content.decode()} > /enc/{name.decode()}; sync'\"",
+             extra=disks(disk))
+    assert r.code == 0, r.why("expected status 0")
+    assert KEY_A not in r.text, r.why("the key must not be printed")
+    assert not disk_contains(disk, name), "the file name is in the clear on the disk"
+    assert not disk_contains(disk, content), "the file content is in the clear on the disk"
+
+    r = boot("b2c.cache_device=auto", f"b2c.volume=venc,fscrypt_key={KEY_A}",
+             f"b2c.run=\"-v venc:/enc {image} cat /enc/{name.decode()}\"", extra=disks(disk))
+    assert r.code == 0 and lines(r.text, content.decode()), r.why("the right key reads the data")
+
+    r = boot("b2c.cache_device=auto", f"b2c.volume=venc,fscrypt_key={KEY_B}",
+             f"b2c.run=\"-v venc:/enc {image} ls /enc\"", post, extra=disks(disk))
+    assert r.code not in VM_FAILURES and r.code != 0, r.why("a wrong key must fail the pipeline")
+    assert re.search(r"venc.*(wrong key|key does not match)", r.text), r.why("the error should name the volume")
+    assert lines(r.text, "post-ran-25"), r.why("post containers still run")
+    assert KEY_B not in r.text
+
+    r = boot("b2c.cache_device=auto", f"b2c.volume=venc,fscrypt_key={KEY_B},fscrypt_reset_key",
+             f"b2c.run=\"-v venc:/enc {image} sh -c 'ls /enc | wc -l; echo afresh-$((9*9))'\"", extra=disks(disk))
+    assert r.code == 0 and lines(r.text, "afresh-81"), r.why("fscrypt_reset_key should start afresh")
+    assert lines(r.text, r"\s*0"), r.why("the reset volume should be empty")
+
+
+def test_image_bigger_than_ram(boot, big_image, tmp_path):
+    run = f"b2c.run=\"{big_image} sh -c 'ls -l /big.bin; echo big-ran-$((11*11))'\""
+    r = boot(run, extra=("--memory", "512"), timeout=400)
+    assert r.code not in VM_FAILURES and r.code != 0, r.why("without a cache the image cannot fit in RAM")
+    assert re.search(r"no space left on device", r.text, re.IGNORECASE), r.why("expected the reason")
+    assert "b2c.cache_device" in r.text, r.why("expected a hint to use a cache")
+
+    disk = raw_disk(tmp_path, mib=3072)
+    r1 = boot("b2c.cache_device=auto", run, extra=("--memory", "512") + disks(disk), timeout=600)
+    assert r1.code == 0 and lines(r1.text, "big-ran-121"), r1.why("with a cache the big image runs")
+    r2 = boot("b2c.cache_device=auto", run, extra=("--memory", "512") + disks(disk), timeout=600)
+    assert r2.code == 0 and lines(r2.text, "big-ran-121"), r2.why("and again from the cache")
+    t1, t2 = pipeline_end_uptime(r1), pipeline_end_uptime(r2)
+    print(f"big image: first boot {t1:.1f} s, second boot (cached) {t2:.1f} s, saved {t1 - t2:.1f} s")
