@@ -1,6 +1,5 @@
 #include "pipeline/container_runner.h"
 
-
 #include <algorithm>
 #include <charconv>
 
