@@ -17,18 +17,22 @@ namespace {
 
 // Returns false when the volumes could not all be set up; the failure is
 // in `status`.
-bool prepare(const cmdline::Config& config, const Runtime& runtime, Status& status,
-             std::vector<storage::Mount>& mounts)
+bool prepare(const cmdline::Config& config, const Runtime& runtime, Status& status, ActiveVolumes& volumes)
 {
     if (!config.pipeline.logins.empty()) {
         Section section("b2c_logins", "Registry logins");
         log_in(runtime, config.pipeline.logins);
     }
-    if (config.storage.volumes.empty())
+    // Only a cache keeps volumes from one boot to the next: without one,
+    // no expiring volume can be left over.
+    const bool persistent = config.storage.cache.kind != cmdline::CacheDevice::Kind::none;
+    if (config.storage.volumes.empty() && !persistent)
         return true;
     Section section("b2c_volumes", "Volumes");
+    if (persistent)
+        remove_expired_volumes(runtime);
     try {
-        setup_volumes(runtime, config.storage, mounts);
+        setup_volumes(runtime, config.storage, volumes);
         return true;
     } catch (const VolumeSetupError& e) {
         spdlog::error("volume setup failed: {}; the containers of b2c.run and b2c.run_service "
@@ -79,8 +83,8 @@ void log_summary(const Status& status)
 Status run_pipeline(const cmdline::Config& config, const Runtime& runtime)
 {
     Status status;
-    std::vector<storage::Mount> mounts;
-    bool volumes_ready = prepare(config, runtime, status, mounts);
+    ActiveVolumes volumes;
+    bool volumes_ready = prepare(config, runtime, status, volumes);
 
     std::vector<std::string> services;
     if (volumes_ready && !config.pipeline.services.empty()) {
@@ -94,8 +98,7 @@ Status run_pipeline(const cmdline::Config& config, const Runtime& runtime)
         Section section("b2c_cleanup", "Clean-up");
         stop_services(runtime, services);
         clean_up(runtime);
-        while (!mounts.empty())  // unmount in reverse order of mounting
-            mounts.pop_back();
+        volumes.release(runtime);  // keys, unmounts, then expired volumes
     }
     log_summary(status);
     return status;

@@ -7,6 +7,7 @@
 #include "pipeline/podman_args.h"
 #include "pipeline/runtime.h"
 #include "pipeline/status.h"
+#include "pipeline/volumes.h"
 #include "storage/mounts.h"
 
 namespace b2c::pipeline {
@@ -23,28 +24,63 @@ std::string mountpoint_placeholder(const std::string& volume)
     return fmt::format("<mount point of volume {}>", volume);
 }
 
-// The mount(8) equivalent of what the pipeline does with libmount.
-std::vector<std::vector<std::string>> plan_volumes(const cmdline::StorageConfig& storage)
+Argv mount_argv(const storage::MountSpec& spec)
 {
-    std::vector<std::vector<std::string>> plan;
+    Argv mount{"mount"};
+    if (!spec.fstype.empty())
+        mount.insert(mount.end(), {"-t", spec.fstype});
+    if (!spec.options.empty())
+        mount.insert(mount.end(), {"-o", spec.options});
+    mount.insert(mount.end(), {spec.source, spec.target});
+    return mount;
+}
+
+// The directory a volume's fscrypt key applies to (see setup_volume).
+std::string encrypted_dir(const cmdline::VolumeConfig& volume)
+{
+    auto mountpoint = mountpoint_placeholder(volume.name);
+    return volume.filesystem ? fmt::format("{}/{}", mountpoint, fscrypt_subdirectory) : mountpoint;
+}
+
+// The mount(8) equivalent of what the pipeline does with libmount, and a
+// pseudo-command `fscrypt encrypt|lock DIR` for what it does with the
+// fscrypt ioctls. `setup` gets what setup_volumes does, `release` what the
+// clean-up does, in its order.
+void plan_volumes(const cmdline::StorageConfig& storage, std::vector<Argv>& setup, std::vector<Argv>& release)
+{
+    if (storage.cache.kind != cmdline::CacheDevice::Kind::none)
+        setup.push_back(expiring_volumes_argv());
+    std::vector<std::string> expiring;
     for (const auto& volume : storage.volumes) {
-        plan.push_back(volume_create_argv(volume.name));
-        if (!volume.filesystem)
-            continue;
-        auto fs = std::find_if(storage.filesystems.begin(), storage.filesystems.end(),
-                               [&](const auto& f) { return f.name == *volume.filesystem; });
-        if (fs == storage.filesystems.end())
-            continue;  // run_pipeline reports it as a volume setup failure
-        auto spec = storage::filesystem_mount_spec(*fs, mountpoint_placeholder(volume.name));
-        Argv mount{"mount"};
-        if (!spec.fstype.empty())
-            mount.insert(mount.end(), {"-t", spec.fstype});
-        if (!spec.options.empty())
-            mount.insert(mount.end(), {"-o", spec.options});
-        mount.insert(mount.end(), {spec.source, spec.target});
-        plan.push_back(std::move(mount));
+        const bool expires = volume.expiration == cmdline::VolumeConfig::Expiration::pipeline_end;
+        setup.push_back(volume_create_argv(volume.name, expires));
+        if (expires)
+            expiring.push_back(volume.name);
+        const auto mountpoint = mountpoint_placeholder(volume.name);
+        std::vector<Argv> undo;  // this volume's release, in reverse
+        if (volume.filesystem) {
+            auto fs = std::find_if(storage.filesystems.begin(), storage.filesystems.end(),
+                                   [&](const auto& f) { return f.name == *volume.filesystem; });
+            if (fs == storage.filesystems.end())
+                continue;  // run_pipeline reports it as a volume setup failure
+            setup.push_back(mount_argv(storage::filesystem_mount_spec(*fs, mountpoint)));
+            undo.push_back({"umount", mountpoint});
+        }
+        if (volume.fscrypt_key) {
+            Argv encrypt{"fscrypt", "encrypt", encrypted_dir(volume)};
+            if (volume.fscrypt_reset_key)
+                encrypt.emplace_back("--reset");
+            setup.push_back(std::move(encrypt));
+            undo.push_back({"fscrypt", "lock", encrypted_dir(volume)});
+            if (volume.filesystem) {
+                setup.push_back({"mount", "--bind", encrypted_dir(volume), mountpoint});
+                undo.push_back({"umount", mountpoint});
+            }
+        }
+        release.insert(release.begin(), undo.rbegin(), undo.rend());
     }
-    return plan;
+    if (!expiring.empty())
+        release.push_back(volume_remove_argv(expiring));
 }
 
 }  // namespace
@@ -55,8 +91,8 @@ std::vector<std::vector<std::string>> plan_pipeline(const cmdline::Config& confi
     std::vector<std::vector<std::string>> plan;
     for (const auto& login : pipeline.logins)
         plan.push_back(login_argv(login));  // the password goes through stdin
-    for (auto& argv : plan_volumes(config.storage))
-        plan.push_back(std::move(argv));
+    std::vector<Argv> volumes_release;
+    plan_volumes(config.storage, plan, volumes_release);
 
     Status status;
     for (std::size_t i = 0; i < pipeline.services.size(); ++i) {
@@ -81,9 +117,7 @@ std::vector<std::vector<std::string>> plan_pipeline(const cmdline::Config& confi
     }
     plan.push_back(remove_all_containers_argv());
     plan.push_back(prune_dangling_images_argv());
-    for (const auto& volume : config.storage.volumes)
-        if (volume.filesystem)
-            plan.push_back({"umount", mountpoint_placeholder(volume.name)});
+    plan.insert(plan.end(), volumes_release.begin(), volumes_release.end());
 
     auto secrets = config.secrets();
     for (auto& argv : plan)

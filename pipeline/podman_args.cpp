@@ -27,14 +27,29 @@ Argv volume_exists_argv(const std::string& volume)
     return {"podman", "volume", "exists", volume};
 }
 
-Argv volume_create_argv(const std::string& volume)
+Argv volume_create_argv(const std::string& volume, bool expiring)
 {
+    if (expiring)
+        return {"podman", "volume", "create", "--label", expiring_volume_label, volume};
     return {"podman", "volume", "create", volume};
 }
 
 Argv volume_mountpoint_argv(const std::string& volume)
 {
     return {"podman", "volume", "inspect", "--format", "{{.Mountpoint}}", volume};
+}
+
+Argv expiring_volumes_argv()
+{
+    return {"podman", "volume", "ls", "--filter", std::string("label=") + expiring_volume_label,
+            "--format", "{{.Name}}"};
+}
+
+Argv volume_remove_argv(const std::vector<std::string>& volumes)
+{
+    Argv argv{"podman", "volume", "rm", "--force"};
+    argv.insert(argv.end(), volumes.begin(), volumes.end());
+    return argv;
 }
 
 Argv create_argv(const cmdline::ContainerSpec& spec, const Status& status)

@@ -20,8 +20,13 @@ std::vector<std::string> pipeline_env(const Status& status);
 Argv login_argv(const cmdline::RegistryLogin& login);
 
 Argv volume_exists_argv(const std::string& volume);
-Argv volume_create_argv(const std::string& volume);
+// An expiring volume (expiration=pipeline_end) carries expiring_volume_label,
+// so that a later boot finds it if this one dies before deleting it.
+Argv volume_create_argv(const std::string& volume, bool expiring = false);
 Argv volume_mountpoint_argv(const std::string& volume);
+Argv expiring_volumes_argv();  // their names, one a line
+Argv volume_remove_argv(const std::vector<std::string>& volumes);
+inline constexpr const char* expiring_volume_label = "b2c.expiration=pipeline_end";
 
 // podman create with our flags first and the user's arguments after, so
 // that the user can override ours.

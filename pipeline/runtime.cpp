@@ -40,4 +40,14 @@ storage::Mount Runtime::default_mount(const storage::MountSpec& spec)
     return storage::Mount(spec);
 }
 
+storage::FscryptKey Runtime::default_encrypt(const std::string& dir, const std::string& raw_key, bool reset)
+{
+    return storage::ensure_encrypted_directory(dir, raw_key, reset);
+}
+
+bool Runtime::default_is_encrypted(const std::string& dir)
+{
+    return storage::directory_encryption(dir).state != storage::DirectoryEncryption::State::none;
+}
+
 }  // namespace b2c::pipeline

@@ -9,6 +9,7 @@
 
 #include "common/run_command.h"
 #include "pipeline/pipeline.h"
+#include "storage/fscrypt.h"
 #include "storage/mounts.h"
 
 namespace b2c::pipeline {
@@ -17,6 +18,10 @@ struct Runtime {
     std::function<CommandResult(const Command&)> execute = run_command;
     std::function<void(std::chrono::seconds)> sleep = default_sleep;
     std::function<storage::Mount(const storage::MountSpec&)> mount = default_mount;
+    // storage::ensure_encrypted_directory(dir, raw_key, reset)
+    std::function<storage::FscryptKey(const std::string&, const std::string&, bool)> encrypt = default_encrypt;
+    // Whether `dir` has an fscrypt policy (false when it does not exist).
+    std::function<bool(const std::string&)> is_encrypted = default_is_encrypted;
     std::vector<std::string> secrets;  // redacted from every command's logs
 
     // Runs `cmd` through `execute` with our secrets. A program that cannot
@@ -27,6 +32,8 @@ struct Runtime {
 
     static void default_sleep(std::chrono::seconds duration);
     static storage::Mount default_mount(const storage::MountSpec& spec);
+    static storage::FscryptKey default_encrypt(const std::string& dir, const std::string& raw_key, bool reset);
+    static bool default_is_encrypted(const std::string& dir);
 };
 
 // run_pipeline with the outside world given.

@@ -1,12 +1,15 @@
-// b2c.volume: create the podman volumes and mount their file systems.
+// b2c.volume: create the podman volumes, mount their file systems, encrypt
+// them with fscrypt, and delete the expiring ones at the end.
 #pragma once
 
 #include <stdexcept>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "cmdline/config.h"
 #include "pipeline/runtime.h"
+#include "storage/fscrypt.h"
 #include "storage/mounts.h"
 
 namespace b2c::pipeline {
@@ -17,13 +20,48 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// A volume with both filesystem= and fscrypt_key= keeps its data in this
+// directory of the file system, bind-mounted on the volume's mount point:
+// fscrypt cannot encrypt a file system's root directory.
+inline constexpr const char* fscrypt_subdirectory = "b2c-fscrypt";
+
+// What the set-up volumes hold until the clean-up: mounts and fscrypt keys,
+// released in the reverse order of acquisition (a volume's bind mount, then
+// its key, then its file system), and the volumes to delete at the end.
+class ActiveVolumes {
+public:
+    ActiveVolumes() = default;
+    ~ActiveVolumes() { release_holds(); }
+    ActiveVolumes(const ActiveVolumes&) = delete;
+    ActiveVolumes& operator=(const ActiveVolumes&) = delete;
+
+    void hold(storage::Mount mount) { holds_.emplace_back(std::move(mount)); }
+    void hold(storage::FscryptKey key) { holds_.emplace_back(std::move(key)); }
+    void expire_at_end(std::string volume) { expiring_.push_back(std::move(volume)); }
+    const std::vector<std::string>& expiring() const { return expiring_; }
+
+    // Releases every hold, then deletes the expiring volumes (a file
+    // system's volume is unmounted first: its content is kept). Failures
+    // are logged: the machine shuts down anyway.
+    void release(const Runtime& runtime);
+
+private:
+    void release_holds() noexcept;
+
+    std::vector<std::variant<storage::Mount, storage::FscryptKey>> holds_;
+    std::vector<std::string> expiring_;
+};
+
 // The sub-options of this volume that are parsed but not implemented yet.
 std::vector<std::string> unsupported_volume_options(const cmdline::VolumeConfig& volume);
 
-// Creates each volume that does not exist yet and mounts its file system,
-// appending the mounts to `mounts` (they stay mounted, also when a later
-// volume fails, until the caller drops them). Throws VolumeSetupError.
-void setup_volumes(const Runtime& runtime, const cmdline::StorageConfig& storage,
-                   std::vector<storage::Mount>& mounts);
+// Deletes the volumes labelled expiring that an earlier boot left behind
+// (it died before its clean-up). Failures are logged.
+void remove_expired_volumes(const Runtime& runtime);
+
+// Creates each volume that does not exist yet, mounts its file system and
+// unlocks or encrypts its directory, keeping what it sets up in `active`
+// (also when a later volume fails). Throws VolumeSetupError.
+void setup_volumes(const Runtime& runtime, const cmdline::StorageConfig& storage, ActiveVolumes& active);
 
 }  // namespace b2c::pipeline

@@ -28,6 +28,9 @@ struct Podman {
     std::set<std::string> existing_volumes;
     std::set<std::string> failing_logins;           // registries
     std::set<std::string> failing_mounts;           // sources
+    std::set<std::string> labelled_volumes;         // created with --label
+    std::map<std::string, std::string> encrypted;   // directory -> raw key, as fscrypt would have it
+    std::vector<std::string> encryptions;           // directories given to encrypt(), in order
     std::vector<std::chrono::seconds> sleeps;
     std::vector<b2c::storage::MountSpec> mounts;
     std::map<std::string, std::vector<std::string>> created;  // id -> create argv
@@ -43,6 +46,16 @@ struct Podman {
             mounts.push_back(spec);
             return b2c::storage::Mount{};
         };
+        // Like storage::ensure_encrypted_directory, without a kernel.
+        rt.encrypt = [this](const std::string& dir, const std::string& key, bool reset) {
+            encryptions.push_back(dir);
+            auto it = encrypted.find(dir);
+            if (it != encrypted.end() && it->second != key && !reset)
+                throw std::runtime_error(dir + " is encrypted with another key");
+            encrypted[dir] = key;
+            return b2c::storage::FscryptKey{};
+        };
+        rt.is_encrypted = [this](const std::string& dir) { return encrypted.count(dir) > 0; };
         return rt;
     }
 
@@ -91,6 +104,16 @@ struct Podman {
             r.exit_code = existing_volumes.count(a.back()) ? 0 : 1;
         } else if (sub(1) == "volume" && sub(2) == "create") {
             existing_volumes.insert(a.back());
+            if (contains(a, "--label"))
+                labelled_volumes.insert(a.back());
+        } else if (sub(1) == "volume" && sub(2) == "ls") {
+            for (const auto& name : labelled_volumes)
+                r.output += name + "\n";
+        } else if (sub(1) == "volume" && sub(2) == "rm") {
+            for (std::size_t i = 4; i < a.size(); ++i) {
+                existing_volumes.erase(a[i]);
+                labelled_volumes.erase(a[i]);
+            }
         } else if (sub(1) == "volume" && sub(2) == "inspect") {
             r.output = "/var/lib/containers/storage/volumes/" + a.back() + "/_data\n";
         } else if (sub(1) == "create") {

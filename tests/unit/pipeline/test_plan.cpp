@@ -89,3 +89,42 @@ TEST_CASE("an empty configuration only plans the clean-up")
     CHECK(lines == std::vector<std::string>{"podman container rm --all --force",
                                             "podman image prune --force"});
 }
+
+TEST_CASE("plan_pipeline shows expiring and encrypted volumes, in the order they are set up and released")
+{
+    Config config;
+    config.storage.cache.kind = b2c::cmdline::CacheDevice::Kind::automatic;
+    config.storage.filesystems = {{"fs-enc", "/dev/sdb1", "ext4", {}}};
+    config.storage.volumes.resize(3);
+    config.storage.volumes[0].name = "tmp";
+    config.storage.volumes[0].expiration = b2c::cmdline::VolumeConfig::Expiration::pipeline_end;
+    config.storage.volumes[0].fscrypt_key = "S0VZ";
+    config.storage.volumes[1].name = "vol-enc";
+    config.storage.volumes[1].filesystem = "fs-enc";
+    config.storage.volumes[1].fscrypt_key = "S0VZ";
+    config.storage.volumes[1].fscrypt_reset_key = true;
+    config.storage.volumes[2].name = "tmp2";
+    config.storage.volumes[2].expiration = b2c::cmdline::VolumeConfig::Expiration::pipeline_end;
+    auto lines = joined(plan_pipeline(config));
+    const std::string mp = "<mount point of volume vol-enc>";
+    std::vector<std::string> expected{
+        "podman volume ls --filter label=b2c.expiration=pipeline_end --format {{.Name}}",
+        "podman volume create --label b2c.expiration=pipeline_end tmp",
+        "fscrypt encrypt <mount point of volume tmp>",
+        "podman volume create vol-enc",
+        "mount -t ext4 /dev/sdb1 " + mp,
+        "fscrypt encrypt " + mp + "/b2c-fscrypt --reset",
+        "mount --bind " + mp + "/b2c-fscrypt " + mp,
+        "podman volume create --label b2c.expiration=pipeline_end tmp2",
+        "podman container rm --all --force",
+        "podman image prune --force",
+        "umount " + mp,
+        "fscrypt lock " + mp + "/b2c-fscrypt",
+        "umount " + mp,
+        "fscrypt lock <mount point of volume tmp>",
+        "podman volume rm --force tmp tmp2",
+    };
+    CHECK(lines == expected);
+    for (const auto& line : lines)
+        CHECK(line.find("S0VZ") == std::string::npos);
+}

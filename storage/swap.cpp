@@ -1,0 +1,186 @@
+#include "storage/swap.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/swap.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <utility>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "netcfg/unique_fd.h"
+#include "storage/fs_type.h"
+#include "storage/swap_header.h"
+
+namespace b2c::storage {
+
+namespace {
+
+std::string format_bytes(std::uint64_t bytes)
+{
+    constexpr const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+    double value = static_cast<double>(bytes);
+    std::size_t unit = 0;
+    while (value >= 1024 && unit + 1 < std::size(units)) {
+        value /= 1024;
+        ++unit;
+    }
+    return unit == 0 ? fmt::format("{} bytes", bytes) : fmt::format("{:.1f} {}", value, units[unit]);
+}
+
+std::string free_space(int fd)
+{
+    struct statvfs st {};
+    if (::fstatvfs(fd, &st) != 0)
+        return "unknown";
+    return format_bytes(static_cast<std::uint64_t>(st.f_bavail) * st.f_frsize);
+}
+
+// Deletes a half-made file unless the work succeeded.
+class FileGuard {
+public:
+    explicit FileGuard(std::string path) : path_(std::move(path)) {}
+    ~FileGuard()
+    {
+        if (!path_.empty())
+            ::unlink(path_.c_str());
+    }
+    FileGuard(const FileGuard&) = delete;
+    FileGuard& operator=(const FileGuard&) = delete;
+    void keep() { path_.clear(); }
+
+private:
+    std::string path_;
+};
+
+void write_all(int fd, const std::vector<std::uint8_t>& data, const std::string& path)
+{
+    std::size_t done = 0;
+    while (done < data.size()) {
+        auto n = ::pwrite(fd, data.data() + done, data.size() - done, static_cast<off_t>(done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            throw std::runtime_error(fmt::format("cannot write the swap header of {}: {}", path,
+                                                 n < 0 ? std::strerror(errno) : "short write"));
+        done += static_cast<std::size_t>(n);
+    }
+}
+
+std::string swapon_error(const std::string& path, int err)
+{
+    netcfg::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    auto type = fd ? file_system_type(fd.get()) : std::string("unknown");
+    switch (err) {
+    case EINVAL:
+        return fmt::format("the kernel refuses a swap file on {} ({}): swap files need a local file system "
+                           "that maps its blocks directly (ext4, xfs; not tmpfs, 9p, nfs or overlay)",
+                           type, std::strerror(err));
+    case ENOSYS:
+        return "the kernel was built without swap support (CONFIG_SWAP)";
+    case EPERM:
+        return fmt::format("swapon refused ({}): it needs CAP_SYS_ADMIN, and the file must not be in use",
+                           std::strerror(err));
+    case EBUSY:
+        return "it is already in use as swap";
+    default:
+        return std::strerror(err);
+    }
+}
+
+}  // namespace
+
+void create_swap_file(const std::string& path, std::uint64_t bytes)
+{
+    const auto page_size = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    std::vector<std::uint8_t> header;
+    try {
+        header = make_swap_header(bytes, page_size, random_uuid());
+    } catch (const std::invalid_argument& e) {
+        throw std::runtime_error(fmt::format("cannot make the swap file {}: {}", path, e.what()));
+    }
+    const std::uint64_t size = bytes / page_size * page_size;
+
+    if (::unlink(path.c_str()) == 0)
+        spdlog::info("swap: replacing the {} left by an earlier boot", path);
+    netcfg::UniqueFd fd(::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600));
+    if (!fd)
+        throw std::runtime_error(fmt::format("cannot create the swap file {}: {}", path, std::strerror(errno)));
+    FileGuard guard(path);
+    if (::fchmod(fd.get(), 0600) != 0)  // the umask could have left it readable by others
+        throw std::runtime_error(fmt::format("cannot chmod 600 {}: {}", path, std::strerror(errno)));
+
+    const auto free_before = free_space(fd.get());  // a failed fallocate may have used it up
+    // fallocate, not a sparse file: the kernel refuses swap files with holes.
+    if (::fallocate(fd.get(), 0, 0, static_cast<off_t>(size)) != 0) {
+        int err = errno;
+        if (err == ENOSPC || err == EFBIG)
+            throw std::runtime_error(fmt::format(
+                "not enough space for a swap file of {} at {} ({} free): ask for less with b2c.swap=",
+                format_bytes(size), path, free_before));
+        if (err == EOPNOTSUPP)
+            throw std::runtime_error(fmt::format(
+                "the file system of {} ({}) cannot preallocate files, so it cannot hold a swap file: "
+                "swap needs a local file system such as ext4",
+                path, file_system_type(fd.get())));
+        throw std::runtime_error(fmt::format("cannot allocate {} for the swap file {}: {}", format_bytes(size),
+                                             path, std::strerror(err)));
+    }
+    write_all(fd.get(), header, path);
+    if (::fsync(fd.get()) != 0)
+        throw std::runtime_error(fmt::format("cannot sync the swap file {}: {}", path, std::strerror(errno)));
+    guard.keep();
+}
+
+SwapFile::SwapFile(const std::string& path, std::uint64_t bytes)
+{
+    create_swap_file(path, bytes);
+    if (::swapon(path.c_str(), 0) != 0) {
+        auto reason = swapon_error(path, errno);
+        ::unlink(path.c_str());
+        throw std::runtime_error(fmt::format("cannot use {} as swap: {}", path, reason));
+    }
+    path_ = path;
+    spdlog::info("swap: {} of swap in {}", format_bytes(bytes), path);
+}
+
+SwapFile::~SwapFile()
+{
+    release();
+}
+
+SwapFile::SwapFile(SwapFile&& other) noexcept : path_(std::exchange(other.path_, {})) {}
+
+SwapFile& SwapFile::operator=(SwapFile&& other) noexcept
+{
+    if (this != &other) {
+        release();
+        path_ = std::exchange(other.path_, {});
+    }
+    return *this;
+}
+
+void SwapFile::release() noexcept
+{
+    if (path_.empty())
+        return;
+    auto path = std::exchange(path_, {});
+    // swapoff reads every swapped-out page back into RAM: it can take a
+    // while, and fails with ENOMEM when they no longer fit.
+    if (::swapoff(path.c_str()) != 0) {
+        spdlog::warn("swap: cannot stop swapping to {}: {}; the file is kept", path, std::strerror(errno));
+        return;
+    }
+    if (::unlink(path.c_str()) != 0)
+        spdlog::warn("swap: cannot delete {}: {}", path, std::strerror(errno));
+    else
+        spdlog::info("swap: {} stopped and deleted", path);
+}
+
+}  // namespace b2c::storage
