@@ -26,6 +26,8 @@
 #include "netcfg/lease_keeper.h"
 #include "netcfg/network.h"
 #include "pipeline/pipeline.h"
+#include "storage/cache.h"
+#include "storage/swap.h"
 
 namespace b2c::init {
 namespace {
@@ -37,7 +39,7 @@ using pipeline::Status;
 // Options whose effect belongs to a later capability: parsed and validated
 // today, but the boot says plainly that they do nothing yet.
 const char* const kNotSupportedYet[] = {
-    "b2c.swap", "b2c.minio",
+    "b2c.minio",
 };
 
 std::string read_kernel_cmdline()
@@ -62,9 +64,6 @@ void report_unsupported_options(const Config& config)
         for (const char* unsupported : kNotSupportedYet)
             if (name == unsupported)
                 spdlog::warn("{} is not supported yet by this initramfs: ignored", name);
-    if (config.storage.cache.kind != cmdline::CacheDevice::Kind::none)
-        spdlog::warn("b2c.cache_device is not supported yet by this initramfs: images and "
-                     "volumes live in RAM");
 }
 
 void load_modules(const Config& config)
@@ -77,6 +76,9 @@ void load_modules(const Config& config)
     for (const auto& fs : config.storage.filesystems)
         if (!fs.type.empty())
             wanted.push_back("fs-" + fs.type);
+    // A cache on a network file system is an ext4 image file, loop mounted.
+    if (config.storage.cache.kind == cmdline::CacheDevice::Kind::filesystem)
+        wanted.push_back("loop");
     wanted.insert(wanted.end(), config.machine.insmods.begin(), config.machine.insmods.end());
     for (const auto& name : wanted) {
         std::string error;
@@ -92,6 +94,38 @@ void prepare_image_store()
     if (mount("containers", "/var/lib/containers", "tmpfs", 0, "mode=0700") != 0)
         throw std::runtime_error(fmt::format("cannot mount a tmpfs on /var/lib/containers: {}",
                                              std::strerror(errno)));
+}
+
+// A b2c.filesystem cache over NFS or CIFS can only be mounted once the
+// network is up.
+bool cache_is_on_the_network(const cmdline::StorageConfig& storage)
+{
+    if (storage.cache.kind != cmdline::CacheDevice::Kind::filesystem)
+        return false;
+    for (const auto& fs : storage.filesystems)
+        if (fs.name == storage.cache.name)
+            return fs.type.starts_with("nfs") || fs.type == "cifs" || fs.type == "smb3";
+    return false;
+}
+
+// The cache (or podman's store in RAM without one), then the swap file on it.
+void set_up_storage(const Config& config, std::optional<storage::Cache>& cache,
+                    std::optional<storage::SwapFile>& swap)
+{
+    cache = storage::setup_cache(config.storage);
+    if (!cache)
+        prepare_image_store();
+    if (!config.storage.swap_bytes)
+        return;
+    if (!cache) {
+        spdlog::warn("b2c.swap needs a cache (b2c.cache_device): going on without swap");
+        return;
+    }
+    try {
+        swap.emplace(cache->mount_point() + "/swapfile", *config.storage.swap_bytes);
+    } catch (const std::exception& e) {
+        spdlog::error("b2c.swap: {}; going on without swap", e.what());
+    }
 }
 
 // What the network phase configured; DHCP leases in it are kept by
@@ -211,7 +245,13 @@ int run_boot_sequence()
         report_unsupported_options(config);
 
         run_phase("modules", "Kernel modules", [&] { load_modules(config); });
-        run_phase("storage", "Storage", [] { prepare_image_store(); });
+        // The cache and the swap on it live until the machine goes down; the
+        // swap goes first (declared last).
+        std::optional<storage::Cache> cache;
+        std::optional<storage::SwapFile> swap;
+        const bool cache_needs_network = cache_is_on_the_network(config.storage);
+        if (!cache_needs_network)
+            run_phase("storage", "Storage", [&] { set_up_storage(config, cache, swap); });
 
         std::vector<netcfg::ConfiguredInterface> network;
         // The host name goes first: DHCP sends it (option 12).
@@ -222,6 +262,8 @@ int run_boot_sequence()
         });
         if (!network_ok)
             return failed_boot(config, "no network: cannot run the pipeline");
+        if (cache_needs_network)
+            run_phase("storage", "Storage", [&] { set_up_storage(config, cache, swap); });
         // Before any pull: TLS checks certificates against the clock. Never fatal.
         if (config.network.ntp_peer)
             run_phase("clock", "Clock",

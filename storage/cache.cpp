@@ -1,13 +1,20 @@
 #include "storage/cache.h"
 
+#include <fcntl.h>
+
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <utility>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "netcfg/unique_fd.h"
 #include "storage/ext4.h"
+#include "storage/fs_type.h"
 #include "storage/partition_nodes.h"
 #include "storage/partitioner.h"
 
@@ -209,6 +216,54 @@ Cache device_cache(const std::string& path, const CacheOptions& options)
     return mount_cache(created.partition.node, true, options);
 }
 
+// overlayfs, podman's store, cannot put its upper layer on these; nor can
+// fscrypt or swap live on them.
+bool is_network_file_system(const std::string& type)
+{
+    return type == "9p" || type == "nfs" || type == "nfs4" || type == "cifs" || type == "smb3" ||
+           type == "virtiofs" || type.starts_with("fuse");
+}
+
+constexpr std::uint64_t GiB = std::uint64_t{1} << 30;
+constexpr const char* cache_image_name = "b2c-cache.ext4";
+
+// On a network file system the cache is an ext4 image file on it, loop
+// mounted: images, volumes, fscrypt and swap then work as on a disk, and
+// the share only sees one (sparse) file.
+Cache image_file_cache(const cmdline::FilesystemConfig& filesystem, Mount share, const std::string& share_dir,
+                       const CacheOptions& options)
+{
+    const auto image = (fs::path(share_dir) / cache_image_name).string();
+    bool formatted = false;
+    if (!fs::exists(image)) {
+        auto space = fs::space(share_dir);
+        // Sparse: the share pays only for what is written.
+        auto size = std::clamp<std::uint64_t>(space.available / 10 * 9, 1 * GiB, 256 * GiB);
+        spdlog::info("cache: creating {} ({} GiB, sparse) on {}", image, size / GiB, filesystem.source);
+        {
+            std::ofstream create(image, std::ios::binary);
+            if (!create)
+                throw std::runtime_error(fmt::format("cannot create {}", image));
+        }
+        fs::resize_file(image, size);
+        format_ext4(image, cache_label);
+        formatted = true;
+    } else {
+        auto checked = check_ext4(image);
+        if (checked.verdict == FsckVerdict::failed)
+            throw NoCache(spdlog::level::err,
+                          fmt::format("THE CACHE IMAGE {} ON {} IS DAMAGED ({}): no cache; repair it with e2fsck "
+                                      "or delete it to start afresh. e2fsck said: {}",
+                                      image, filesystem.source, describe(checked.verdict), checked.output));
+    }
+    Mount loop(MountSpec{image, options.mount_point, "ext4", "loop"});
+    Cache cache(fmt::format("{} on {}", cache_image_name, filesystem.source), options.mount_point, std::move(loop),
+                formatted);
+    cache.hold_underlying(std::move(share));
+    attach_to_system(cache, options);
+    return cache;
+}
+
 // b2c.cache_device=FSNAME.
 Cache filesystem_cache(const cmdline::StorageConfig& storage, const std::string& name,
                        const CacheOptions& options)
@@ -216,7 +271,17 @@ Cache filesystem_cache(const cmdline::StorageConfig& storage, const std::string&
     for (const auto& filesystem : storage.filesystems) {
         if (filesystem.name != name)
             continue;
+        const auto share_dir = options.mount_point + ".fs";
+        fs::create_directories(share_dir);
         fs::create_directories(options.mount_point);
+        Mount share(filesystem_mount_spec(filesystem, share_dir));
+        std::string type;
+        if (netcfg::UniqueFd fd(::open(share_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)); fd)
+            type = file_system_type(fd.get());
+        if (is_network_file_system(type))
+            return image_file_cache(filesystem, std::move(share), share_dir, options);
+        // A local file system (a partition, tmpfs): the cache is its root.
+        share.unmount();
         Mount mount(filesystem_mount_spec(filesystem, options.mount_point));
         Cache cache(filesystem.source, options.mount_point, std::move(mount), false);
         attach_to_system(cache, options);
@@ -260,6 +325,7 @@ Cache& Cache::operator=(Cache&& other) noexcept
         mount_point_ = std::move(other.mount_point_);
         mount_ = std::move(other.mount_);
         binds_ = std::move(other.binds_);
+        underlying_ = std::move(other.underlying_);
         formatted_ = other.formatted_;
     }
     return *this;
@@ -270,12 +336,20 @@ void Cache::bind(const std::string& source, const std::string& target)
     binds_.emplace_back(MountSpec{source, target, "", "bind"});
 }
 
+void Cache::hold_underlying(Mount mount)
+{
+    underlying_.push_back(std::move(mount));
+}
+
 void Cache::unmount() noexcept
 {
     for (auto it = binds_.rbegin(); it != binds_.rend(); ++it)
         it->unmount();
     binds_.clear();
     mount_.unmount();
+    for (auto it = underlying_.rbegin(); it != underlying_.rend(); ++it)
+        it->unmount();
+    underlying_.clear();
 }
 
 std::optional<Cache> setup_cache(const cmdline::StorageConfig& storage, const CacheOptions& options,

@@ -37,6 +37,9 @@ public:
 
     // Bind-mounts `source` (a directory) on `target`, undone before the cache.
     void bind(const std::string& source, const std::string& target);
+    // A mount the cache itself lives on (the network file system holding
+    // the cache's image file), undone after the cache.
+    void hold_underlying(Mount mount);
     void unmount() noexcept;
 
     const std::string& source() const { return source_; }          // "/dev/vda1", "nfs:/export"
@@ -48,6 +51,7 @@ private:
     std::string mount_point_;
     Mount mount_;
     std::vector<Mount> binds_;
+    std::vector<Mount> underlying_;
     bool formatted_ = false;
 };
 
