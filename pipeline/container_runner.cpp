@@ -90,8 +90,14 @@ std::optional<std::string> create_container(const Runtime& runtime,
         cmd.argv = create_argv(spec, status);
         auto result = runtime.run(std::move(cmd));
         auto id = last_line(result.output);
-        if (result.ok() && !id.empty())
+        if (result.ok() && !id.empty()) {
+            // What podman said before the ID: the pull ("Copying blob ...
+            // skipped: already exists" when the cache has it).
+            for (const auto& line : split(result.output, '\n'))
+                if (auto text = trim(line); !text.empty() && text != id)
+                    spdlog::info("podman: {}", redact(std::string(text), runtime.secrets));
             return id;
+        }
         spdlog::error("cannot create the container '{}' (exit code {}): {}",
                       redact(spec.text, runtime.secrets),
                       result.exit_code, redact(std::string(trim(result.output)), runtime.secrets));
