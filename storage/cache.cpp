@@ -275,9 +275,11 @@ Cache filesystem_cache(const cmdline::StorageConfig& storage, const std::string&
         fs::create_directories(share_dir);
         fs::create_directories(options.mount_point);
         Mount share(filesystem_mount_spec(filesystem, share_dir));
-        std::string type;
-        if (netcfg::UniqueFd fd(::open(share_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)); fd)
-            type = file_system_type(fd.get());
+        // The declared type first: it is what was mounted.
+        std::string type = filesystem.type;
+        if (type.empty())
+            if (netcfg::UniqueFd fd(::open(share_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)); fd)
+                type = file_system_type(fd.get());
         if (is_network_file_system(type))
             return image_file_cache(filesystem, std::move(share), share_dir, options);
         // A local file system (a partition, tmpfs): the cache is its root.

@@ -326,7 +326,8 @@ def log_path_for(request) -> pathlib.Path:
 
 
 def vm_argv(b2c_vm, initramfs, append=(), timeout=180, extra=()):
-    argv = [str(b2c_vm), "--accel", "tcg", "--memory", "1024", "--timeout", str(timeout),
+    memory = [] if "--memory" in extra else ["--memory", "1024"]
+    argv = [str(b2c_vm), "--accel", "tcg", *memory, "--timeout", str(timeout),
             "--initramfs", str(initramfs)]
     for option in append:
         argv += ["--append", option]
