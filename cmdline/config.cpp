@@ -26,6 +26,7 @@
 
 #include "cmdline/config.h"
 #include "cmdline/option_parsing.h"
+#include "common/text.h"
 
 namespace b2c::cmdline {
 namespace {
@@ -85,23 +86,6 @@ const OptionSpec* find_option(std::string_view name)
         if (spec.name == name || spec.legacy_name == name)
             return &spec;
     return nullptr;
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b)
-{
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j)
-        row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
 }
 
 void report_unknown(std::string_view name, Config& config)

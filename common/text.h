@@ -15,4 +15,7 @@ std::string join(const std::vector<std::string>& words, std::string_view separat
 // reads it back as the same single word. Plain words are left as they are.
 std::string shell_quote(std::string_view word);
 
+// Levenshtein distance, for "did you mean" hints.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
 }  // namespace b2c

@@ -106,7 +106,8 @@ bool RouteSocket::has_ipv4_address(int ifindex, std::uint32_t address) {
     return false;
 }
 
-void RouteSocket::add_ipv4_address(int ifindex, std::uint32_t address, int prefix_length) {
+// An IPv4 address object of interface #ifindex, for adding or removing.
+static AddrPtr ipv4_address_object(int ifindex, std::uint32_t address, int prefix_length) {
     AddrPtr addr(rtnl_addr_alloc());
     if (!addr)
         throw NetworkError("out of memory allocating a netlink address");
@@ -114,6 +115,11 @@ void RouteSocket::add_ipv4_address(int ifindex, std::uint32_t address, int prefi
     rtnl_addr_set_family(addr.get(), AF_INET);
     auto local = ipv4(address, prefix_length);
     check(rtnl_addr_set_local(addr.get(), local.get()), "cannot set the local address");
+    return addr;
+}
+
+void RouteSocket::add_ipv4_address(int ifindex, std::uint32_t address, int prefix_length) {
+    auto addr = ipv4_address_object(ifindex, address, prefix_length);
     if (prefix_length < 31) {
         auto broadcast = ipv4(address | ~prefix_to_netmask(prefix_length), 32);
         check(rtnl_addr_set_broadcast(addr.get(), broadcast.get()), "cannot set the broadcast address");
@@ -123,13 +129,7 @@ void RouteSocket::add_ipv4_address(int ifindex, std::uint32_t address, int prefi
 }
 
 void RouteSocket::remove_ipv4_address(int ifindex, std::uint32_t address, int prefix_length) {
-    AddrPtr addr(rtnl_addr_alloc());
-    if (!addr)
-        throw NetworkError("out of memory allocating a netlink address");
-    rtnl_addr_set_ifindex(addr.get(), ifindex);
-    rtnl_addr_set_family(addr.get(), AF_INET);
-    auto local = ipv4(address, prefix_length);
-    check(rtnl_addr_set_local(addr.get(), local.get()), "cannot set the local address");
+    auto addr = ipv4_address_object(ifindex, address, prefix_length);
     int error = rtnl_addr_delete(socket_.get(), addr.get(), 0);
     // The kernel says EADDRNOTAVAIL for an address that is not there.
     if (error == -NLE_NOADDR || error == -NLE_OBJ_NOTFOUND)
