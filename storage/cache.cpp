@@ -54,9 +54,22 @@ std::string disk_summary(const Disk& disk)
     return text;
 }
 
-// The store podman uses, and the legacy path, both pointing at the cache.
+// The store podman uses, its directory for big temporary files, and the
+// legacy path, all pointing at the cache.
 void attach_to_system(Cache& cache, const CacheOptions& options)
 {
+    if (!options.big_tmp_dir.empty()) {
+        // Left-overs of a boot that died mid-pull are useless: start empty.
+        const fs::path tmp = fs::path(cache.mount_point()) / "tmp";
+        std::error_code ec;
+        fs::remove_all(tmp, ec);
+        if (ec)
+            spdlog::warn("cannot empty {}: {}", tmp.string(), ec.message());
+        fs::create_directories(tmp);
+        fs::permissions(tmp, fs::perms::all | fs::perms::sticky_bit);
+        fs::create_directories(options.big_tmp_dir);
+        cache.bind(tmp.string(), options.big_tmp_dir);
+    }
     if (!options.containers_dir.empty()) {
         const fs::path store = fs::path(cache.mount_point()) / "containers";
         fs::create_directories(store);

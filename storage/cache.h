@@ -19,6 +19,11 @@ struct CacheOptions {
     std::string mount_point = "/storage";
     std::string legacy_link = "/container";               // a symlink to mount_point; empty: none
     std::string containers_dir = "/var/lib/containers";   // <cache>/containers bound here; empty: none
+    // podman downloads each layer whole into a temporary file before it
+    // unpacks it (containers/image's image_copy_tmp_dir, /var/tmp): in RAM, a
+    // layer bigger than the RAM cannot be pulled even with a cache. So
+    // <cache>/tmp, emptied at every boot, is bound here; empty: none.
+    std::string big_tmp_dir = "/var/tmp";
     DiskScan disks;                                       // where `auto` looks (tests: their loop devices)
     std::chrono::milliseconds device_wait{10000};         // for b2c.cache_device=/dev/X
     PlanOptions plan;

@@ -13,6 +13,7 @@ folders; podman uses a private --root/--runroot with the vfs driver.
 
 Every boot's console is kept in tests/e2e/.work/<test>.log.
 """
+import json
 import os
 import pathlib
 import re
@@ -43,6 +44,15 @@ REG_PASSWORD = "Sesame-b2c-4711"
 REG_WRONG_PASSWORD = "Wrong-b2c-0815"
 
 ANSI_RE = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|[@-Z\\-_])")
+
+
+def record_measurement(line: str):
+    """Keeps a figure a test measured in .work/measurements.txt (ci/test
+    prints the file at the end), and prints it for `pytest -s`."""
+    print(line)
+    WORK.mkdir(exist_ok=True)
+    with open(WORK / "measurements.txt", "a") as out:
+        out.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {line}\n")
 
 
 def clean_console(raw: bytes) -> str:
@@ -158,6 +168,22 @@ class Registry:
         self.stop()
         raise RuntimeError(f"docker-registry on {self.host} did not answer /v2/: "
                            f"{(self.root / 'registry.log').read_text(errors='replace')}")
+
+    def blob_downloads(self, repository: str) -> list[str]:
+        """The digests of the blobs of `repository` served whole (GET, 200),
+        in order, from the registry's access log (written at any log level)."""
+        log = (self.root / "registry.log").read_text(errors="replace")
+        return re.findall(rf'"GET /v2/{re.escape(repository)}/blobs/(sha256:[0-9a-f]{{64}}) HTTP/[0-9.]+" 200 ', log)
+
+    def layers(self, repository: str, tag: str = "latest") -> list[str]:
+        """The layer digests of repository:tag's manifest (not its config)."""
+        request = urllib.request.Request(
+            f"http://{self.host}/v2/{repository}/manifests/{tag}",
+            headers={"Accept": "application/vnd.oci.image.manifest.v1+json, "
+                               "application/vnd.docker.distribution.manifest.v2+json"})
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            manifest = json.load(answer)
+        return [layer["digest"] for layer in manifest["layers"]]
 
     def stop(self):
         if self.proc.poll() is None:

@@ -134,6 +134,7 @@ int main(int argc, char** argv)
     options.mount_point = root + "/storage";
     options.legacy_link = root + "/container";
     options.containers_dir = root + "/var/lib/containers";
+    options.big_tmp_dir = root + "/var/tmp";
 
     auto config = b2c::cmdline::parse_config(cmdline);
     for (const auto& d : config.diagnostics)
@@ -152,8 +153,14 @@ int main(int argc, char** argv)
         }
         std::cout << "cache=yes\nsource=" << cache->source() << "\nmount_point=" << cache->mount_point()
                   << "\nformatted=" << cache->formatted() << "\nmounted=" << is_mounted(options.mount_point)
-                  << "\ncontainers_bound=" << is_mounted(options.containers_dir) << "\n";
+                  << "\ncontainers_bound=" << is_mounted(options.containers_dir)
+                  << "\ntmp_bound=" << is_mounted(options.big_tmp_dir) << "\n";
         std::error_code ec;
+        // What an interrupted pull left in the previous run must be gone;
+        // leave such a file for the next run to check.
+        const auto entries = std::distance(fs::directory_iterator(options.big_tmp_dir), fs::directory_iterator{});
+        std::cout << "tmp_entries=" << entries << "\n";
+        std::ofstream(fs::path(options.big_tmp_dir) / "partial-layer") << "left by an interrupted pull";
         std::cout << "legacy_link=" << fs::read_symlink(options.legacy_link, ec).string() << "\n";
         // Through the bind mount: proves the store lands on the cache.
         for (const auto& [name, text] : writes) {
@@ -170,7 +177,9 @@ int main(int argc, char** argv)
         }
     }
     // The Cache is gone: everything must be unmounted.
-    std::cout << "unmounted=" << (!is_mounted(options.mount_point) && !is_mounted(options.containers_dir))
+    std::cout << "unmounted="
+              << (!is_mounted(options.mount_point) && !is_mounted(options.containers_dir) &&
+                  !is_mounted(options.big_tmp_dir))
               << "\n";
     return status;
 }

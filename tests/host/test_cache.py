@@ -161,6 +161,10 @@ def assert_cache(result, formatted):
     assert result["formatted"] == ("1" if formatted else "0"), result["log"]
     assert result["mounted"] == "1"
     assert result["containers_bound"] == "1"
+    # podman's big temporary files (a whole layer) go on the cache, emptied
+    # at each setup: the probe leaves a file there that must not survive.
+    assert result["tmp_bound"] == "1"
+    assert result["tmp_entries"] == "0", result["log"]
     assert result["legacy_link"] == result["mount_point"]
     assert result["unmounted"] == "1", result["log"]
 
