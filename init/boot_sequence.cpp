@@ -36,12 +36,6 @@ using cmdline::Config;
 using pipeline::ShutdownMode;
 using pipeline::Status;
 
-// Options whose effect belongs to a later capability: parsed and validated
-// today, but the boot says plainly that they do nothing yet.
-const char* const kNotSupportedYet[] = {
-    "b2c.minio",
-};
-
 std::string read_kernel_cmdline()
 {
     std::ifstream file("/proc/cmdline");
@@ -56,14 +50,6 @@ void report_diagnostics(const Config& config)
         else
             spdlog::warn("{}", d.message);
     }
-}
-
-void report_unsupported_options(const Config& config)
-{
-    for (const auto& name : config.options_given)
-        for (const char* unsupported : kNotSupportedYet)
-            if (name == unsupported)
-                spdlog::warn("{} is not supported yet by this initramfs: ignored", name);
 }
 
 void load_modules(const Config& config)
@@ -242,7 +228,6 @@ int run_boot_sequence()
         });
         if (config.has_errors())
             return failed_boot(config, "the kernel command line has errors (see above)");
-        report_unsupported_options(config);
 
         run_phase("modules", "Kernel modules", [&] { load_modules(config); });
         // The cache and the swap on it live until the machine goes down; the

@@ -6,6 +6,7 @@
 #include "pipeline/cleanup.h"
 #include "pipeline/container_runner.h"
 #include "pipeline/logins.h"
+#include "pipeline/mirror_hooks.h"
 #include "pipeline/runtime.h"
 #include "pipeline/services.h"
 #include "pipeline/status.h"
@@ -17,7 +18,8 @@ namespace {
 
 // Returns false when the volumes could not all be set up; the failure is
 // in `status`.
-bool prepare(const cmdline::Config& config, const Runtime& runtime, Status& status, ActiveVolumes& volumes)
+bool prepare(const cmdline::Config& config, const Runtime& runtime, Status& status, ActiveVolumes& volumes,
+             std::vector<VolumeMirror>& mirrors)
 {
     if (!config.pipeline.logins.empty()) {
         Section section("b2c_logins", "Registry logins");
@@ -33,6 +35,7 @@ bool prepare(const cmdline::Config& config, const Runtime& runtime, Status& stat
         remove_expired_volumes(runtime);
     try {
         setup_volumes(runtime, config.storage, volumes);
+        mirrors = plan_mirrors(runtime, config.storage);
         return true;
     } catch (const VolumeSetupError& e) {
         spdlog::error("volume setup failed: {}; the containers of b2c.run and b2c.run_service "
@@ -44,12 +47,12 @@ bool prepare(const cmdline::Config& config, const Runtime& runtime, Status& stat
 }
 
 void run_runs(const cmdline::PipelineConfig& pipeline, const Runtime& runtime, Status& status,
-              bool volumes_ready)
+              bool volumes_ready, MirrorHooks& mirrors)
 {
     bool failed = false;
     for (const auto& spec : pipeline.runs) {
         if (!volumes_ready) {
-            spdlog::warn("skipping container (volume setup failed): {}", spec.text);
+            spdlog::warn("skipping container (volume setup or pull failed): {}", spec.text);
             continue;
         }
         if (failed && pipeline.pipefail) {
@@ -57,8 +60,10 @@ void run_runs(const cmdline::PipelineConfig& pipeline, const Runtime& runtime, S
                          spec.text);
             continue;
         }
+        mirrors.at(cmdline::sync_container_start, status);
         int code = run_container(runtime, spec, status);
         record_container(status, spec, code, true);
+        mirrors.at(cmdline::sync_container_end, status);
         failed = failed || code != 0;
     }
 }
@@ -84,19 +89,38 @@ Status run_pipeline(const cmdline::Config& config, const Runtime& runtime)
 {
     Status status;
     ActiveVolumes volumes;
-    bool volumes_ready = prepare(config, runtime, status, volumes);
+    std::vector<VolumeMirror> mirror_plans;
+    bool volumes_ready = prepare(config, runtime, status, volumes, mirror_plans);
+    const bool mirrored = !mirror_plans.empty();
+    // Only volumes that were all set up are mirrored: a volume left locked
+    // or unmounted would look empty, and a push with `remove` would empty
+    // the bucket.
+    MirrorHooks mirrors(runtime, std::move(mirror_plans));
+    if (mirrored) {
+        Section section("b2c_mirror_start", "S3 mirror: pipeline start");
+        // A volume that could not be filled is not given to the containers.
+        volumes_ready = mirrors.at(cmdline::sync_pipeline_start, status);
+        if (volumes_ready)
+            mirrors.start_watching();
+    }
 
     std::vector<std::string> services;
     if (volumes_ready && !config.pipeline.services.empty()) {
         Section section("b2c_services", "Services");
         services = start_services(runtime, config.pipeline.services, status);
     }
-    run_runs(config.pipeline, runtime, status, volumes_ready);
+    run_runs(config.pipeline, runtime, status, volumes_ready, mirrors);
     run_posts(config.pipeline, runtime, status);
 
+    if (!services.empty() || mirrored) {
+        Section section("b2c_pipeline_end", "End of the pipeline");
+        stop_services(runtime, services);
+        // The watchers' last push ends before the final one starts.
+        mirrors.stop_watching();
+        mirrors.at(cmdline::sync_pipeline_end, status);
+    }
     {
         Section section("b2c_cleanup", "Clean-up");
-        stop_services(runtime, services);
         clean_up(runtime);
         volumes.release(runtime);  // keys, unmounts, then expired volumes
     }

@@ -11,8 +11,11 @@
 #include "pipeline/pipeline.h"
 #include "storage/fscrypt.h"
 #include "storage/mounts.h"
+#include "storage/s3/mirror.h"
 
 namespace b2c::pipeline {
+
+enum class MirrorDirection { pull, push };
 
 struct Runtime {
     std::function<CommandResult(const Command&)> execute = run_command;
@@ -22,6 +25,9 @@ struct Runtime {
     std::function<storage::FscryptKey(const std::string&, const std::string&, bool)> encrypt = default_encrypt;
     // Whether `dir` has an fscrypt policy (false when it does not exist).
     std::function<bool(const std::string&)> is_encrypted = default_is_encrypted;
+    // s3::pull(location -> dir) or s3::push(dir -> location).
+    std::function<s3::MirrorReport(MirrorDirection, const std::string&, const s3::Location&, const s3::MirrorOptions&)>
+        mirror = default_mirror;
     std::vector<std::string> secrets;  // redacted from every command's logs
 
     // Runs `cmd` through `execute` with our secrets. A program that cannot
@@ -34,6 +40,8 @@ struct Runtime {
     static storage::Mount default_mount(const storage::MountSpec& spec);
     static storage::FscryptKey default_encrypt(const std::string& dir, const std::string& raw_key, bool reset);
     static bool default_is_encrypted(const std::string& dir);
+    static s3::MirrorReport default_mirror(MirrorDirection direction, const std::string& dir,
+                                           const s3::Location& location, const s3::MirrorOptions& options);
 };
 
 // run_pipeline with the outside world given.

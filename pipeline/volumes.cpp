@@ -45,7 +45,9 @@ const cmdline::FilesystemConfig& find_filesystem(const cmdline::StorageConfig& s
     return *it;
 }
 
-std::string mountpoint_of(const Runtime& runtime, const std::string& volume)
+}  // namespace
+
+std::string volume_mountpoint(const Runtime& runtime, const std::string& volume)
 {
     auto result = runtime.run(volume_mountpoint_argv(volume), volume_timeout);
     auto path = std::string(trim(result.output));
@@ -54,6 +56,8 @@ std::string mountpoint_of(const Runtime& runtime, const std::string& volume)
                                  result.exit_code, path));
     return path;
 }
+
+namespace {
 
 // The raw key. The parser already checked it; a message never shows it.
 std::optional<std::string> fscrypt_key_of(const cmdline::VolumeConfig& volume)
@@ -79,8 +83,6 @@ void mount_on(const Runtime& runtime, const std::string& volume, const storage::
 void setup_volume(const Runtime& runtime, const cmdline::StorageConfig& storage,
                   const cmdline::VolumeConfig& volume, ActiveVolumes& active)
 {
-    if (auto unsupported = unsupported_volume_options(volume); !unsupported.empty())
-        spdlog::warn("volume {}: {} not supported yet, ignored", volume.name, join(unsupported, ", "));
     const bool expiring = volume.expiration == cmdline::VolumeConfig::Expiration::pipeline_end;
     const bool existed = create_volume(runtime, volume.name, expiring);
     if (expiring)
@@ -89,7 +91,7 @@ void setup_volume(const Runtime& runtime, const cmdline::StorageConfig& storage,
     if (!volume.filesystem && !key && !existed)
         return;  // a new, plain volume: nothing to check
 
-    const auto mountpoint = mountpoint_of(runtime, volume.name);
+    const auto mountpoint = volume_mountpoint(runtime, volume.name);
     auto data_dir = mountpoint;  // where the volume's files are
     if (volume.filesystem) {
         mount_on(runtime, volume.name, storage::filesystem_mount_spec(find_filesystem(storage, volume), mountpoint),
@@ -138,25 +140,6 @@ void ActiveVolumes::release(const Runtime& runtime)
         spdlog::warn("cannot delete the expired volumes {} (exit code {}): {}; the next boot tries again",
                      join(expiring_, ", "), result.exit_code, trim(result.output));
     expiring_.clear();
-}
-
-std::vector<std::string> unsupported_volume_options(const cmdline::VolumeConfig& volume)
-{
-    std::vector<std::string> names;
-    auto note = [&](bool given, const char* name) {
-        if (given)
-            names.emplace_back(name);
-    };
-    note(volume.pull_from.has_value(), "pull_from/mirror");
-    note(volume.push_to.has_value(), "push_to/mirror");
-    note(volume.pull_on != 0, "pull_on");
-    note(volume.push_on != 0, "push_on");
-    note(volume.overwrite, "overwrite");
-    note(volume.remove, "remove");
-    note(!volume.exclude.empty(), "exclude");
-    note(volume.preserve, "preserve");
-    note(volume.encrypt_key.has_value(), "encrypt_key");
-    return names;
 }
 
 void remove_expired_volumes(const Runtime& runtime)

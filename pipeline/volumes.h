@@ -52,8 +52,9 @@ private:
     std::vector<std::string> expiring_;
 };
 
-// The sub-options of this volume that are parsed but not implemented yet.
-std::vector<std::string> unsupported_volume_options(const cmdline::VolumeConfig& volume);
+// Where podman keeps the volume's files (`podman volume inspect`).
+// Throws VolumeSetupError.
+std::string volume_mountpoint(const Runtime& runtime, const std::string& volume);
 
 // Deletes the volumes labelled expiring that an earlier boot left behind
 // (it died before its clean-up). Failures are logged.

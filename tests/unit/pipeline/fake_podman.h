@@ -34,6 +34,9 @@ struct Podman {
     std::vector<std::chrono::seconds> sleeps;
     std::vector<b2c::storage::MountSpec> mounts;
     std::map<std::string, std::vector<std::string>> created;  // id -> create argv
+    std::set<std::string> failing_pulls, failing_pushes;       // volume directories
+    std::vector<b2c::s3::Location> mirror_locations;           // as given, in order
+    std::vector<b2c::s3::MirrorOptions> mirror_options;
 
     b2c::pipeline::Runtime runtime()
     {
@@ -56,6 +59,23 @@ struct Podman {
             return b2c::storage::FscryptKey{};
         };
         rt.is_encrypted = [this](const std::string& dir) { return encrypted.count(dir) > 0; };
+        // Recorded among the commands as "mirror pull|push DIR BUCKET/PREFIX",
+        // so that tests see the order of pulls, pushes and containers.
+        rt.mirror = [this](b2c::pipeline::MirrorDirection direction, const std::string& dir,
+                           const b2c::s3::Location& location, const b2c::s3::MirrorOptions& options) {
+            const bool pull = direction == b2c::pipeline::MirrorDirection::pull;
+            b2c::Command cmd;
+            cmd.argv = {"mirror", pull ? "pull" : "push", dir, location.bucket + "/" + location.prefix};
+            calls.push_back(cmd);
+            mirror_locations.push_back(location);
+            mirror_options.push_back(options);
+            b2c::s3::MirrorReport report;
+            if ((pull ? failing_pulls : failing_pushes).count(dir))
+                report.failed = {"results/log.txt: HTTP 503 after 5 attempts", "results/junit.xml: HTTP 503 after 5 attempts"};
+            else
+                report.copied = 1;
+            return report;
+        };
         return rt;
     }
 

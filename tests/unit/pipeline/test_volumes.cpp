@@ -237,17 +237,6 @@ TEST_CASE("a new volume without a key needs no look at its directory")
     CHECK(podman.encryptions.empty());
 }
 
-TEST_CASE("expiration and fscrypt are no longer reported as unsupported")
-{
-    auto v = volume("v");
-    v.expiration = VolumeConfig::Expiration::pipeline_end;
-    v.fscrypt_key = key_a;
-    v.fscrypt_reset_key = true;
-    CHECK(unsupported_volume_options(v).empty());
-    v.preserve = true;
-    CHECK(unsupported_volume_options(v) == std::vector<std::string>{"preserve"});
-}
-
 TEST_CASE("expiring volumes are listed and deleted with podman's own commands")
 {
     CHECK(volume_create_argv("v", true) ==

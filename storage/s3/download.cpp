@@ -1,0 +1,169 @@
+#include "storage/s3/download.h"
+
+#include <fcntl.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <map>
+#include <memory>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "common/text.h"
+#include "storage/s3/digest.h"
+#include "netcfg/unique_fd.h"
+#include "storage/s3/mc_attrs.h"
+
+namespace b2c::s3 {
+
+bool is_safe_relative_path(const std::string& path)
+{
+    if (path.empty() || path.front() == '/')
+        return false;
+    for (const auto& part : split(path, '/')) {
+        if (part.empty() || part == "." || part == "..")
+            return false;
+    }
+    return true;
+}
+
+namespace {
+
+// Checks, renames into place and restores the attributes of a download.
+void finish_download(MirrorContext& context, const TreeEntry& entry, const std::filesystem::path& target,
+                     TempFile& file, std::uint64_t size, const std::string& etag, bool etag_known,
+                     const std::map<std::string, std::string>& headers)
+{
+    if (size != entry.size)
+        return context.fail(entry.path, fmt::format("{} bytes came, the listing said {}", size, entry.size));
+    if (etag_known && strcasecmp(etag.c_str(), entry.etag.c_str()) != 0)
+        return context.fail(entry.path,
+                            fmt::format("the bytes that came have ETag {}, the object {}", etag, entry.etag));
+    try {
+        file.commit_as(target);
+    } catch (const std::exception& e) {
+        return context.fail(entry.path, e.what());
+    }
+    ++context.report.copied;
+    context.report.bytes += entry.size;
+    auto attrs = headers.find("x-amz-meta-mc-attrs");
+    if (context.options.preserve && attrs != headers.end()) {
+        try {
+            apply_attributes(target, parse_mc_attrs(attrs->second));
+        } catch (const std::exception& e) {
+            spdlog::warn("{}: {}", entry.path, e.what());
+        }
+    }
+}
+
+// A large object comes in ranges of part_size, several at once, written
+// in place into one temporary file; the ranges are hashed in order as soon
+// as they are contiguous (a re-read from the page cache) to check the ETag.
+struct RangedDownload {
+    TreeEntry entry;
+    std::filesystem::path target;
+    std::unique_ptr<TempFile> file;
+    std::uint64_t range_size = 0;
+    std::vector<bool> done;
+    std::size_t hashed = 0, left = 0;
+    std::optional<EtagBuilder> etag;  // none when the ETag cannot be checked
+    std::map<std::string, std::string> headers;  // of the first range: the object's metadata
+    std::string first_error;
+};
+
+void hash_contiguous_ranges(RangedDownload& d)
+{
+    for (; d.hashed < d.done.size() && d.done[d.hashed]; ++d.hashed) {
+        std::uint64_t offset = d.hashed * d.range_size;
+        std::uint64_t length = std::min(d.range_size, d.entry.size - offset);
+        netcfg::UniqueFd in(::open(d.file->path().c_str(), O_RDONLY | O_CLOEXEC));
+        std::vector<char> buffer(1 << 20);
+        while (in && length > 0) {
+            ssize_t n = ::pread(in.get(), buffer.data(), std::min<std::uint64_t>(length, buffer.size()),
+                                static_cast<off_t>(offset));
+            if (n <= 0)
+                throw std::runtime_error("cannot read back " + d.file->path().string());
+            d.etag->update(buffer.data(), static_cast<std::size_t>(n));
+            offset += static_cast<std::uint64_t>(n);
+            length -= static_cast<std::uint64_t>(n);
+        }
+    }
+}
+
+void queue_ranged_download(MirrorContext& context, const std::filesystem::path& target, const TreeEntry& entry,
+                           std::optional<std::uint64_t> etag_part_size)
+{
+    auto d = std::make_shared<RangedDownload>();
+    d->entry = entry;
+    d->target = target;
+    try {
+        d->file = std::make_unique<TempFile>(target.parent_path());
+    } catch (const std::exception& e) {
+        return context.fail(entry.path, e.what());
+    }
+    d->range_size = context.options.part_size;
+    d->done.resize(part_count(entry.size, d->range_size));
+    d->left = d->done.size();
+    if (etag_part_size)
+        d->etag.emplace(*etag_part_size);
+    for (std::size_t i = 0; i < d->done.size(); ++i) {
+        std::uint64_t offset = i * d->range_size;
+        std::uint64_t length = std::min(d->range_size, entry.size - offset);
+        Transfer transfer;
+        transfer.request.url = context.url_of(context.key_of(entry.path));
+        transfer.request.headers = context.sse_headers();
+        transfer.request.headers.emplace_back("Range", fmt::format("bytes={}-{}", offset, offset + length - 1));
+        transfer.download_at = Transfer::WriteAt{d->file->fd(), offset};
+        transfer.done = [&context, d, i, length](Outcome& outcome) {
+            if (!outcome.ok && d->first_error.empty())
+                d->first_error = fmt::format("range {}: {}", i + 1, context.reason(outcome));
+            else if (outcome.ok && outcome.file_size != length && d->first_error.empty())
+                d->first_error = fmt::format("range {}: {} bytes came for {}", i + 1, outcome.file_size, length);
+            if (i == 0)
+                d->headers = outcome.headers;
+            d->done[i] = outcome.ok && outcome.file_size == length;
+            try {
+                if (d->etag && d->first_error.empty())
+                    hash_contiguous_ranges(*d);
+            } catch (const std::exception& e) {
+                d->first_error = e.what();
+            }
+            if (--d->left > 0)
+                return;
+            if (!d->first_error.empty())
+                return context.fail(d->entry.path, d->first_error);
+            std::string etag = d->etag ? d->etag->finish() : "";
+            finish_download(context, d->entry, d->target, *d->file, d->entry.size, etag, bool(d->etag), d->headers);
+        };
+        context.engine.add(std::move(transfer));
+    }
+}
+
+}  // namespace
+
+void queue_download(MirrorContext& context, const std::filesystem::path& root, const TreeEntry& entry)
+{
+    auto target = root / entry.path;
+    // With SSE-C the ETag is not the MD5 of the content: the size is all we can check.
+    std::optional<std::uint64_t> part_size;
+    if (!context.sse)
+        part_size = etag_part_size(entry.etag, entry.size, context.options.part_size);
+    if (entry.size >= context.options.multipart_threshold && entry.size > context.options.part_size)
+        return queue_ranged_download(context, target, entry, part_size);
+    Transfer transfer;
+    transfer.request.url = context.url_of(context.key_of(entry.path));
+    transfer.request.headers = context.sse_headers();
+    transfer.download_to = target.parent_path();
+    transfer.download_part_size = part_size.value_or(0);
+    transfer.done = [&context, entry, target, part_size](Outcome& outcome) {
+        if (!outcome.ok)
+            return context.fail(entry.path, context.reason(outcome));
+        finish_download(context, entry, target, *outcome.file, outcome.file_size, outcome.file_etag,
+                        part_size.has_value(), outcome.headers);
+    };
+    context.engine.add(std::move(transfer));
+}
+
+}  // namespace b2c::s3

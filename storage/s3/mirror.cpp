@@ -1,0 +1,137 @@
+#include "storage/s3/mirror.h"
+
+#include <strings.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "storage/s3/digest.h"
+#include "storage/s3/download.h"
+#include "storage/s3/local_tree.h"
+#include "storage/s3/mirror_context.h"
+#include "storage/s3/remote_listing.h"
+#include "storage/s3/sync_plan.h"
+#include "storage/s3/upload.h"
+
+namespace b2c::s3 {
+namespace {
+
+PlanOptions plan_options(const MirrorOptions& options)
+{
+    return PlanOptions{options.overwrite, options.remove, options.exclude};
+}
+
+// Whether a local file holds an object's bytes. Objects carry no checksum
+// of ours: their ETag is the MD5 of the content, or for a multipart upload
+// the MD5 of the parts' MD5s with "-N", which we compute the same way from
+// the local file with the part size that explains N (ours, or the whole
+// MiB mc and the AWS CLI use). This costs no request per object, unlike a
+// checksum in metadata, and works for objects others uploaded. When nothing
+// explains the ETag (SSE-C, other part sizes), the file counts as
+// different: kept without `overwrite`, replaced with it; never lost.
+bool local_file_matches(const MirrorContext& context, const std::filesystem::path& file, const TreeEntry& remote)
+{
+    if (context.sse)
+        return false;
+    auto part_size = etag_part_size(remote.etag, remote.size, context.options.part_size);
+    if (!part_size)
+        return false;
+    try {
+        return strcasecmp(file_etag(file, *part_size).c_str(), remote.etag.c_str()) == 0;
+    } catch (const std::exception& e) {
+        spdlog::warn("{}: {}", remote.path, e.what());
+        return false;
+    }
+}
+
+void report_kept(MirrorContext& context, const Plan& plan, std::string_view where)
+{
+    context.report.skipped_same = plan.same.size();
+    context.report.skipped_differs = plan.differs.size();
+    for (const auto& path : plan.differs)
+        spdlog::warn("{}: differs {}, kept (no overwrite)", path, where);
+}
+
+void log_summary(const MirrorContext& context, std::string_view what)
+{
+    const auto& r = context.report;
+    spdlog::info("{}: {} copied ({} bytes), {} same, {} differ (kept), {} removed, {} failed", what, r.copied,
+                 r.bytes, r.skipped_same, r.skipped_differs, r.removed, r.failed.size());
+}
+
+}  // namespace
+
+MirrorReport push(const std::filesystem::path& dir, const Location& to, const MirrorOptions& options)
+{
+    MirrorContext context(to, options);
+    auto local = walk_local_tree(dir, false);
+    auto remote = remote_entries(context, list_remote(context, true));
+    auto plan = plan_mirror(local, remote, plan_options(options), [&](const TreeEntry& source, const TreeEntry& there) {
+        return local_file_matches(context, dir / source.path, there);
+    });
+    report_kept(context, plan, "in the bucket");
+    for (const auto* entries : {&plan.copy, &plan.overwrite}) {
+        for (const auto& entry : *entries)
+            queue_upload(context, dir, entry);
+    }
+    for (const auto& entry : plan.remove) {
+        Transfer transfer;
+        transfer.request.method = "DELETE";
+        transfer.request.url = context.url_of(context.key_of(entry.path));
+        transfer.done = [&context, path = entry.path](Outcome& outcome) {
+            if (outcome.ok)
+                ++context.report.removed;
+            else
+                context.fail(path, "cannot remove it: " + context.reason(outcome));
+        };
+        context.engine.add(std::move(transfer));
+    }
+    context.engine.run();
+    log_summary(context, fmt::format("push {} to {}/{}", dir.string(), to.bucket, context.prefix));
+    return std::move(context.report);
+}
+
+MirrorReport pull(const Location& from, const std::filesystem::path& dir, const MirrorOptions& options)
+{
+    MirrorContext context(from, options);
+    std::vector<TreeEntry> remote;
+    for (auto& entry : remote_entries(context, list_remote(context, false))) {
+        if (is_safe_relative_path(entry.path))
+            remote.push_back(std::move(entry));
+        else
+            context.fail(entry.path, "this key cannot be a file in a directory (empty, '.' or '..' part)");
+    }
+    auto local = walk_local_tree(dir, true);
+    auto plan = plan_mirror(remote, local, plan_options(options), [&](const TreeEntry& source, const TreeEntry&) {
+        return local_file_matches(context, dir / source.path, source);
+    });
+    report_kept(context, plan, "in the directory");
+    for (const auto* entries : {&plan.copy, &plan.overwrite}) {
+        for (const auto& entry : *entries)
+            queue_download(context, dir, entry);
+    }
+    context.engine.run();
+    // Deleting local files only once every download is done.
+    for (const auto& entry : plan.remove) {
+        auto file = dir / entry.path;
+        if (::unlink(file.c_str()) == 0)
+            ++context.report.removed;
+        else
+            context.fail(entry.path, fmt::format("cannot remove it: {}", std::strerror(errno)));
+    }
+    log_summary(context, fmt::format("pull {}/{} to {}", from.bucket, context.prefix, dir.string()));
+    return std::move(context.report);
+}
+
+std::vector<RemoteObject> list(const Location& at, const MirrorOptions& options)
+{
+    MirrorContext context(at, options);
+    return list_remote(context, false);
+}
+
+}  // namespace b2c::s3

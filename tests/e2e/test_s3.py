@@ -1,0 +1,107 @@
+"""S3 volume mirroring in QEMU (b2c.minio + b2c.volume's mirror options)
+against a real s3rver on the host, checked from the host through s3rver's
+own files, not through our code."""
+import pathlib
+import re
+import sys
+import time
+
+import pytest
+
+from test_pipeline import VM_FAILURES, lines
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent.parent / "host"))
+from s3rver import S3rver  # noqa: E402
+
+# s3rver accepts only its built-in access key (it does not check signatures).
+ACCESS, SECRET = "S3RVER", "S3RVER"
+
+
+@pytest.fixture
+def s3(tmp_path):
+    server = S3rver(tmp_path / "s3")
+    yield server
+    server.kill()
+
+
+def minio(s3):
+    # The guest reaches the host's loopback as 10.0.2.2 (QEMU's user network).
+    return f"b2c.minio=srv,http://10.0.2.2:{s3.port},{ACCESS},{SECRET}"
+
+
+def put(s3, bucket, key, data: bytes):
+    if not (s3.directory / bucket).exists():
+        s3.http("PUT", bucket)
+    s3.http("PUT", bucket, key, data)
+
+
+def assert_no_keys(r):
+    assert ACCESS not in r.text and SECRET not in r.text, r.why("the S3 keys must never be printed")
+
+
+def wait_for(condition, seconds, boot=None):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        if boot is not None and boot.proc.poll() is not None:
+            return condition()
+        time.sleep(0.5)
+    return False
+
+
+def test_pull_at_start_then_push_at_container_end(boot, image, s3):
+    put(s3, "data", "job/input.txt", b"from-the-bucket-1234\n")
+    put(s3, "data", "job/sub/nested+odd.txt", b"nested-5678\n")
+    put(s3, "data", "other/untouched.txt", b"not under the prefix\n")
+    r = boot(minio(s3),
+             "b2c.volume=vol-s3,mirror=srv/data/job,pull_on=pipeline_start,push_on=container_end,overwrite",
+             f"b2c.run=\"-v vol-s3:/s3 {image} sh -c 'cat /s3/input.txt; cat /s3/sub/nested+odd.txt; "
+             "ls /s3; echo changed-$((40+2)) > /s3/input.txt; mkdir -p /s3/out; echo result-$((6*7)) > /s3/out/r.txt'\"")
+    assert r.code == 0, r.why("expected status 0")
+    assert lines(r.text, "from-the-bucket-1234") and lines(r.text, "nested-5678"), \
+        r.why("the container should see the files pulled from the bucket")
+    assert not lines(r.text, "untouched.txt"), r.why("only the prefix job/ is mirrored")
+    assert s3.stored("data", "job/out/r.txt") == b"result-42\n", "the new file should be pushed"
+    assert s3.stored("data", "job/input.txt") == b"changed-42\n", "overwrite: the changed file replaces the bucket's"
+    assert s3.stored("data", "job/sub/nested+odd.txt") == b"nested-5678\n"
+    assert s3.stored("data", "other/untouched.txt") == b"not under the prefix\n"
+    assert_no_keys(r)
+
+
+def test_changes_are_pushed_while_the_container_runs(start_boot, image, s3):
+    s3.http("PUT", "live")
+    running = start_boot(
+        minio(s3), "b2c.volume=vol-live,push_to=srv/live,push_on=changes",
+        f"b2c.run=\"-v vol-live:/out {image} sh -c 'echo step-$((1+1)) > /out/progress.txt; "
+        "echo wrote-progress-$((3*3)); sleep 45; echo last-$((2*5)) > /out/final.txt; echo done-$((4*4))'\"",
+        timeout=240)
+    # The progress file must reach the bucket while the container sleeps.
+    assert wait_for(lambda: "wrote-progress-9" in running.console(), 180, running), "the container did not start"
+    seen = wait_for(lambda: "progress.txt" in s3.keys("live"), 40, running)
+    still_running = "done-16" not in running.console()
+    r = running.wait()
+    assert seen and still_running, r.why("progress.txt should be in the bucket before the container ends")
+    assert r.code == 0, r.why("expected status 0")
+    assert s3.stored("live", "progress.txt") == b"step-2\n"
+    # The final push at the pipeline's end brings what came after.
+    assert s3.stored("live", "final.txt") == b"last-10\n", r.why("the final push should bring final.txt")
+    assert_no_keys(r)
+
+
+def test_a_failed_push_fails_the_pipeline_and_keeps_the_data(start_boot, image, s3):
+    s3.http("PUT", "results")
+    running = start_boot(
+        minio(s3), "b2c.volume=vol-res,push_to=srv/results,push_on=container_end",
+        f"b2c.run=\"-v vol-res:/r {image} sh -c 'echo precious-$((7*11)) > /r/junit.xml; "
+        "echo kill-the-server-$((5+5)); sleep 20'\"",
+        f"b2c.run_post=\"-v vol-res:/r {image} sh -c 'echo post-sees-$(cat /r/junit.xml)'\"",
+        timeout=300)
+    assert wait_for(lambda: "kill-the-server-10" in running.console(), 180, running), "the container did not start"
+    s3.kill()
+    r = running.wait()
+    assert r.code not in VM_FAILURES and r.code != 0, r.why("a failed push must fail the pipeline")
+    assert re.search(r"pipeline failed with status 1 \(failed by: push of volume vol-res to srv/results", r.text), \
+        r.why("the status should name the push that failed")
+    assert lines(r.text, "post-sees-precious-77"), r.why("the data stays on the volume; post containers still run")
+    assert_no_keys(r)
