@@ -36,3 +36,15 @@ def test_auth_registry_wants_credentials(auth_registry, busybox_image):
     assert e.value.code == 401
     manifest = get_manifest(auth_registry.host, (REG_USER, REG_PASSWORD))
     assert manifest["layers"], manifest
+
+
+def test_a_guest_that_hangs_is_stopped_at_once_and_booted_again(boot, image):
+    """The harness' answer to TCG's guest hangs (conftest.GUEST_HANG): a
+    container prints the kernel's soft lockup line, then waits 120 s; the
+    fixture must stop each of the two boots within seconds."""
+    r = boot(f"b2c.run=\"{image} sh -c 'echo watchdog: BUG: soft lockup - CPU#$((3+4)) stuck for $((20+3))s!; "
+             "sleep 120; echo not-stopped-$((6*6))'\"", timeout=240)
+    assert r.guest_hung, r.why("the soft lockup line should have been noticed")
+    assert "not-stopped-36" not in r.text and r.seconds < 110, r.why("the machine should be stopped at once")
+    retries = (r.log.parent / "measurements.txt").read_text()
+    assert "guest soft lockup" in retries and r.log.name.replace("-2.log", ".log") in retries, retries
