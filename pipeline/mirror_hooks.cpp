@@ -107,6 +107,7 @@ MirrorHooks::~MirrorHooks()
 bool MirrorHooks::pull(Volume& volume, Status& status)
 {
     const auto& m = volume.mirror;
+    std::lock_guard lock(volume.busy);
     spdlog::info("volume {}: pulling from {}", m.volume, m.pull_name);
     std::string failure;
     try {
@@ -128,11 +129,11 @@ bool MirrorHooks::pull(Volume& volume, Status& status)
 std::optional<std::string> MirrorHooks::push(Volume& volume, const char* why)
 {
     const auto& m = volume.mirror;
+    std::lock_guard lock(volume.busy);  // before the check: a pull may be failing right now
     if (volume.pull_failed) {
         spdlog::warn("volume {}: not pushed to {} ({}): its pull failed", m.volume, m.push_name, why);
         return std::nullopt;
     }
-    std::lock_guard lock(volume.pushing);
     spdlog::info("volume {}: pushing to {} ({})", m.volume, m.push_name, why);
     try {
         auto report = runtime_.mirror(MirrorDirection::push, m.directory, *m.push_to, m.options);

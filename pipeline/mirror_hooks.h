@@ -3,6 +3,7 @@
 // failure does to the pipeline. The transfers are storage/s3's.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -55,8 +56,8 @@ public:
 private:
     struct Volume {
         VolumeMirror mirror;
-        bool pull_failed = false;
-        std::mutex pushing;  // the watcher's pushes and the hooks' never overlap
+        std::atomic<bool> pull_failed = false;  // read by the watcher's thread
+        std::mutex busy;  // one pull or push of the volume at a time (the watcher's included)
         std::unique_ptr<ChangeWatcher> watcher;
     };
     bool pull(Volume& volume, Status& status);
