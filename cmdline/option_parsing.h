@@ -56,7 +56,6 @@ private:
     std::string previous_secret_;
 };
 
-std::optional<std::string> decode_base64(std::string_view text);
 
 bool is_valid_hostname(std::string_view name);
 bool is_http_url(std::string_view url);

@@ -1,6 +1,7 @@
 // Small string helpers shared by the parsers and the loggers.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,5 +18,9 @@ std::string shell_quote(std::string_view word);
 
 // Levenshtein distance, for "did you mean" hints.
 std::size_t edit_distance(std::string_view a, std::string_view b);
+
+// Standard base 64 (RFC 4648), padding optional; nullopt when `text` is
+// not base 64.
+std::optional<std::string> decode_base64(std::string_view text);
 
 }  // namespace b2c

@@ -64,7 +64,7 @@ std::optional<std::string> fscrypt_key_of(const cmdline::VolumeConfig& volume)
 {
     if (!volume.fscrypt_key)
         return std::nullopt;
-    auto bytes = cmdline::detail::decode_base64(*volume.fscrypt_key);
+    auto bytes = decode_base64(*volume.fscrypt_key);
     if (!bytes || bytes->size() != storage::fscrypt_key_bytes)
         fail(volume.name, fmt::format("fscrypt_key=*** is not the base 64 of {} bytes", storage::fscrypt_key_bytes));
     return bytes;

@@ -37,7 +37,7 @@ std::string read_key(const std::string& file)
 {
     std::ifstream in(file);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto bytes = b2c::cmdline::detail::decode_base64(b2c::trim(text));
+    auto bytes = b2c::decode_base64(b2c::trim(text));
     if (!in || !bytes)
         throw std::runtime_error("cannot read a base-64 key from " + file);
     return *bytes;
