@@ -16,7 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/text.h"
-#include "netcfg/unique_fd.h"
+#include "common/unique_fd.h"
 
 namespace b2c::netcfg {
 namespace {

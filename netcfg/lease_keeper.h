@@ -18,7 +18,7 @@
 #include "netcfg/dhcp_lease.h"
 #include "netcfg/lease_schedule.h"
 #include "netcfg/netlink.h"
-#include "netcfg/unique_fd.h"
+#include "common/unique_fd.h"
 
 namespace b2c::netcfg {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "netcfg/unique_fd.h"
+#include "common/unique_fd.h"
 
 namespace b2c::netcfg {
 

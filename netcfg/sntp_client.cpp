@@ -19,7 +19,7 @@
 
 #include "netcfg/ipv4_text.h"
 #include "netcfg/resolve_ipv4.h"
-#include "netcfg/unique_fd.h"
+#include "common/unique_fd.h"
 
 namespace b2c::netcfg {
 namespace {

@@ -9,7 +9,7 @@
 #include <string>
 #include <thread>
 
-#include "netcfg/unique_fd.h"
+#include "common/unique_fd.h"
 
 namespace b2c::pipeline {
 
@@ -42,8 +42,8 @@ private:
     std::filesystem::path root_;
     std::function<void()> on_settled_;
     SettleTiming timing_;
-    netcfg::UniqueFd inotify_;
-    netcfg::UniqueFd wake_;                           // an eventfd: stop()
+    UniqueFd inotify_;
+    UniqueFd wake_;                           // an eventfd: stop()
     std::map<int, std::filesystem::path> directories_;  // watch descriptor -> directory
     std::jthread thread_;
 };

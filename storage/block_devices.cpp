@@ -17,7 +17,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "netcfg/unique_fd.h"
+#include "common/unique_fd.h"
 
 namespace fs = std::filesystem;
 
@@ -52,9 +52,9 @@ std::string lookup(blkid_probe probe, const char* name)
     return {};
 }
 
-netcfg::UniqueFd open_read_only(const std::string& path)
+UniqueFd open_read_only(const std::string& path)
 {
-    netcfg::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
     if (!fd)
         throw std::runtime_error(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
     return fd;

@@ -12,7 +12,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "netcfg/unique_fd.h"
+#include "common/unique_fd.h"
 #include "storage/ext4.h"
 #include "storage/fs_type.h"
 #include "storage/partition_nodes.h"
@@ -291,7 +291,7 @@ Cache filesystem_cache(const cmdline::StorageConfig& storage, const std::string&
         // The declared type first: it is what was mounted.
         std::string type = filesystem.type;
         if (type.empty())
-            if (netcfg::UniqueFd fd(::open(share_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)); fd)
+            if (UniqueFd fd(::open(share_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)); fd)
                 type = file_system_type(fd.get());
         if (is_network_file_system(type))
             return image_file_cache(filesystem, std::move(share), share_dir, options);

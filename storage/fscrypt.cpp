@@ -29,9 +29,9 @@ std::string error_text(int err)
     return std::strerror(err);
 }
 
-netcfg::UniqueFd open_directory(const std::string& path)
+UniqueFd open_directory(const std::string& path)
 {
-    netcfg::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!fd)
         throw std::runtime_error(fmt::format("cannot open the directory {}: {}", path, error_text(errno)));
     return fd;
@@ -279,7 +279,7 @@ void FscryptKey::remove() noexcept
 
 DirectoryEncryption directory_encryption(const std::string& dir)
 {
-    netcfg::UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!fd) {
         if (errno == ENOENT)
             return {};

@@ -9,7 +9,7 @@
 
 #include <linux/fscrypt.h>
 
-#include "netcfg/unique_fd.h"
+#include "common/unique_fd.h"
 
 namespace b2c::storage {
 
@@ -46,7 +46,7 @@ public:
 private:
     // An fd on a directory of the file system (never an encrypted one: an
     // open encrypted inode would keep the key in use). Closed by remove().
-    netcfg::UniqueFd fs_fd_;
+    UniqueFd fs_fd_;
     std::string path_;  // for the logs
     FscryptKeyId id_{};
     bool owned_ = false;

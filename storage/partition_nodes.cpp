@@ -18,7 +18,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "netcfg/unique_fd.h"
+#include "common/unique_fd.h"
 
 namespace fs = std::filesystem;
 
@@ -63,7 +63,7 @@ std::vector<KernelPartition> kernel_partitions(const Disk& disk, const DiskScan&
 
 void blkpg(const Disk& disk, int op, int number, std::uint64_t start, std::uint64_t size)
 {
-    netcfg::UniqueFd fd(::open(disk.node.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+    UniqueFd fd(::open(disk.node.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
     if (!fd)
         throw std::runtime_error(fmt::format("cannot open {}: {}", disk.node, std::strerror(errno)));
     blkpg_partition part{};

@@ -14,7 +14,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "netcfg/unique_fd.h"
+#include "common/unique_fd.h"
 #include "storage/fs_type.h"
 #include "storage/swap_header.h"
 
@@ -75,7 +75,7 @@ void write_all(int fd, const std::vector<std::uint8_t>& data, const std::string&
 
 std::string swapon_error(const std::string& path, int err)
 {
-    netcfg::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     auto type = fd ? file_system_type(fd.get()) : std::string("unknown");
     switch (err) {
     case EINVAL:
@@ -109,7 +109,7 @@ void create_swap_file(const std::string& path, std::uint64_t bytes)
 
     if (::unlink(path.c_str()) == 0)
         spdlog::info("swap: replacing the {} left by an earlier boot", path);
-    netcfg::UniqueFd fd(::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600));
+    UniqueFd fd(::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600));
     if (!fd)
         throw std::runtime_error(fmt::format("cannot create the swap file {}: {}", path, std::strerror(errno)));
     FileGuard guard(path);

@@ -14,7 +14,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "netcfg/unique_fd.h"
+#include "common/unique_fd.h"
 
 class LoopbackServer {
 public:
@@ -55,7 +55,7 @@ private:
     void serve()
     {
         for (const auto& answer : answers_) {
-            b2c::netcfg::UniqueFd client(::accept(socket_.get(), nullptr, nullptr));
+            b2c::UniqueFd client(::accept(socket_.get(), nullptr, nullptr));
             std::string request;
             char buffer[4096];
             while (request.find("\r\n\r\n") == std::string::npos) {
@@ -70,7 +70,7 @@ private:
     }
 
     std::vector<std::string> answers_;
-    b2c::netcfg::UniqueFd socket_;
+    b2c::UniqueFd socket_;
     int port_ = 0;
     std::thread thread_;
     std::vector<std::string> requests_;

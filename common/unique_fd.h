@@ -5,7 +5,7 @@
 
 #include <utility>
 
-namespace b2c::netcfg {
+namespace b2c {
 
 class UniqueFd {
 public:
@@ -35,4 +35,4 @@ private:
     int fd_ = -1;
 };
 
-}  // namespace b2c::netcfg
+}  // namespace b2c
