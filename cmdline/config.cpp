@@ -15,17 +15,20 @@
 //   [A-Za-z0-9-]. b2c.swap=0 means no swap. b2c.pipefail accepts =true/=false.
 // * Secrets cut by an unquoted comma (`password=a,b`) are not echoed: the
 //   unknown-sub-option warning does not show what follows a secret. Every
-//   message is also scrubbed of any secret of 4 characters or more.
+//   message is also scrubbed of its option's secrets as cmdline/secrets.h
+//   finds them in the raw value, whether or not the option parses.
 // * b2c.volume: pull_on=/push_on= without a location is an error; a location
 //   without its *_on= is a warning (nothing would ever be synced).
 #include <algorithm>
 #include <array>
 #include <functional>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
 #include "cmdline/config.h"
 #include "cmdline/option_parsing.h"
+#include "cmdline/secrets.h"
 #include "common/text.h"
 
 namespace b2c::cmdline {
@@ -109,8 +112,9 @@ bool Config::has_errors() const
 std::vector<std::string> Config::secrets() const
 {
     std::vector<std::string> found;
+    std::unordered_set<std::string_view> seen;
     auto add = [&](const std::string& secret) {
-        if (!secret.empty() && std::find(found.begin(), found.end(), secret) == found.end())
+        if (!secret.empty() && seen.insert(secret).second)
             found.push_back(secret);
     };
     for (const auto& login : pipeline.logins)
@@ -120,20 +124,33 @@ std::vector<std::string> Config::secrets() const
         add(s3.secret_key);
     }
     for (const auto& volume : storage.volumes) {
-        add(volume.fscrypt_key.value_or(""));
-        add(volume.encrypt_key.value_or(""));
+        if (volume.fscrypt_key)
+            add(*volume.fscrypt_key);
+        if (volume.encrypt_key)
+            add(*volume.encrypt_key);
     }
+    for (const auto& secret : secrets_on_command_line)
+        add(secret);
     return found;
 }
 
 Config parse_config(const std::vector<Param>& params)
 {
     Config config;
+    std::unordered_set<std::string> raw_secrets;
     for (const auto& param : params) {
         if (param.name == "ip") {
             config.network.kernel_configured = param.value && *param.value != "off" && *param.value != "none";
             continue;
         }
+        // Secrets are taken from the raw value, before any parsing: an
+        // option with an error must hide them like any other.
+        std::vector<std::string> secrets;
+        if (param.value)
+            secrets = secrets_in_value(param.name, *param.value);
+        for (const auto& secret : secrets)
+            if (raw_secrets.insert(secret).second)
+                config.secrets_on_command_line.push_back(secret);
         if (!param.name.starts_with("b2c."))
             continue;
         const OptionSpec* spec = find_option(param.name);
@@ -141,7 +158,7 @@ Config parse_config(const std::vector<Param>& params)
             report_unknown(param.name, config);
             continue;
         }
-        Reporter report(config.diagnostics, spec->name);
+        Reporter report(config.diagnostics, spec->name, std::move(secrets));
         auto& given = config.options_given;
         bool again = std::find(given.begin(), given.end(), spec->name) != given.end();
         if (!again)
@@ -154,20 +171,8 @@ Config parse_config(const std::vector<Param>& params)
         }
         spec->parse(param.value.value_or(""), config, report);
     }
+    detail::check_declared_once(config);
     detail::check_storage_references(config);
-
-    // Secrets that did not parse (a bad volume) are not in config.secrets():
-    // gather them from the raw values too.
-    std::vector<std::string> secrets = config.secrets();
-    for (const auto& param : params) {
-        if (!param.value)
-            continue;
-        for (const auto& item : detail::parse_sub_options(*param.value).items)
-            if (item.value && (item.key == "password" || item.key.ends_with("_key")))
-                secrets.push_back(*item.value);
-    }
-    for (auto& diagnostic : config.diagnostics)
-        diagnostic.message = detail::redact(diagnostic.message, secrets);
     return config;
 }
 
@@ -177,7 +182,9 @@ Config parse_config(std::string_view kernel_cmdline)
         return parse_config(tokenize_kernel_cmdline(kernel_cmdline));
     } catch (const SyntaxError& e) {
         Config config;
-        config.diagnostics.push_back({Diagnostic::Severity::error, "command line", e.what()});
+        config.diagnostics.push_back({Diagnostic::Severity::error,
+                                      e.parameter().empty() ? "command line" : e.parameter(), printable(e.what())});
+        config.secrets_on_command_line = find_secrets(kernel_cmdline);
         return config;
     }
 }

@@ -162,6 +162,8 @@ struct Config {
     MachineConfig machine;
     std::vector<std::string> options_given;  // canonical b2c.* names, in order, once each
     std::vector<Diagnostic> diagnostics;
+    // What cmdline/secrets.h finds in the raw values, parsed or not.
+    std::vector<std::string> secrets_on_command_line;
 
     bool has_errors() const;
     // Every secret of this configuration (passwords, keys), for log redaction.

@@ -3,6 +3,7 @@
 
 #include "cmdline/config.h"
 #include "cmdline/option_parsing.h"
+#include "common/redaction.h"
 #include "common/text.h"
 
 namespace b2c::cmdline {
@@ -22,6 +23,18 @@ std::string conditions(unsigned bits)
         if (bits & bit)
             set.emplace_back(name);
     return join(set, "|");
+}
+
+// https://user:pass@host/ shown as https://***@host/.
+std::string without_user_information(std::string_view url)
+{
+    auto scheme = url.find("://");
+    if (scheme == std::string_view::npos)
+        return std::string(url);
+    auto at = url.find('@', scheme + 3);
+    if (at == std::string_view::npos || url.find('/', scheme + 3) < at)
+        return std::string(url);
+    return fmt::format("{}{}{}", url.substr(0, scheme + 3), hidden, url.substr(at));
 }
 
 std::string location(const S3Location& where)
@@ -134,7 +147,7 @@ void describe_storage(const StorageConfig& storage, std::string& out)
         out += fmt::format("  filesystem {}: src {}{}{}\n", fs.name, fs.source, fs.type.empty() ? "" : ", type " + fs.type,
                            fs.options.empty() ? "" : ", opts " + join(fs.options, "|"));
     for (const auto& s3 : storage.s3_aliases)
-        out += fmt::format("  minio {}: {}, keys {}\n", s3.alias, s3.url, hidden);
+        out += fmt::format("  minio {}: {}, keys {}\n", s3.alias, without_user_information(s3.url), hidden);
     for (const auto& volume : storage.volumes)
         out += volume_line(volume);
 }
@@ -170,7 +183,7 @@ std::string describe(const Config& config)
     describe_network(config.network, out);
     describe_storage(config.storage, out);
     describe_machine(config.machine, out);
-    return detail::redact(out, config.secrets());
+    return redact(out, config.secrets());
 }
 
 }  // namespace b2c::cmdline

@@ -1,6 +1,6 @@
 #include "cmdline/kernel_cmdline.h"
 
-#include <array>
+#include <fmt/format.h>
 
 namespace b2c::cmdline {
 namespace {
@@ -10,91 +10,72 @@ bool is_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-// Options whose value may hold a secret: an error message shows their name only.
-bool may_hold_secret(std::string_view param)
-{
-    constexpr std::array<std::string_view, 3> names{"b2c.login", "b2c.minio", "b2c.volume"};
-    for (auto name : names)
-        if (param.substr(0, name.size()) == name)
-            return true;
-    return false;
-}
-
-// The start of an unterminated parameter, for an error message: it runs to
-// the end of the line, so cut it where the next b2c option seems to begin.
-std::string excerpt(std::string_view rest)
-{
-    if (may_hold_secret(rest.substr(rest.front() == '"' ? 1 : 0)))
-        return std::string(rest.substr(0, rest.find('=') + 1)) + "... (value hidden, it may hold a secret)";
-    for (std::size_t i = 1; i < rest.size(); ++i) {
-        if (is_space(rest[i - 1]) && rest.substr(i, 4) == "b2c.") {
-            rest = rest.substr(0, i - 1);
-            break;
-        }
-    }
-    while (!rest.empty() && is_space(rest.back()))
-        rest.remove_suffix(1);
-    constexpr std::size_t max_length = 60;
-    if (rest.size() > max_length)
-        return std::string(rest.substr(0, max_length)) + "...";
-    return std::string(rest);
-}
-
 }  // namespace
 
-// Mirrors next_arg() of linux/lib/cmdline.c: a leading quote of the value or
-// of the whole parameter and the matching last quote are removed; quotes
-// inside a value are kept (sub-option parsers strip them).
-std::vector<Param> tokenize_kernel_cmdline(std::string_view cmdline)
+// Mirrors next_arg() of linux/lib/cmdline.c for where a parameter starts
+// and ends: a double quote toggles "inside a quote", white space outside
+// one ends the parameter.
+std::vector<ParamSpan> scan_params(std::string_view text)
 {
-    std::vector<Param> params;
+    std::vector<ParamSpan> spans;
     std::size_t pos = 0;
     while (true) {
-        while (pos < cmdline.size() && is_space(cmdline[pos]))
+        while (pos < text.size() && is_space(text[pos]))
             ++pos;
-        if (pos == cmdline.size())
-            return params;
-
-        std::string_view rest = cmdline.substr(pos);
-        bool quoted = rest.front() == '"';
-        std::size_t start = quoted ? 1 : 0;
+        if (pos == text.size())
+            return spans;
+        ParamSpan span;
+        span.begin = pos;
+        bool quoted = text[pos] == '"';
+        span.name_begin = pos + (quoted ? 1 : 0);
         bool in_quote = quoted;
-        std::size_t equals = std::string_view::npos;
-        std::size_t end = start;
-        for (; end < rest.size(); ++end) {
-            char c = rest[end];
+        std::size_t end = span.name_begin;
+        for (; end < text.size(); ++end) {
+            char c = text[end];
             if (is_space(c) && !in_quote)
                 break;
-            if (c == '=' && equals == std::string_view::npos)
-                equals = end;
+            if (c == '=' && span.value_begin == std::string_view::npos)
+                span.value_begin = end + 1;
             if (c == '"')
                 in_quote = !in_quote;
         }
-        if (in_quote)
-            throw SyntaxError("unterminated double quote in " + excerpt(rest));
-        pos += end;
+        span.end = end;
+        span.unterminated = in_quote;
+        span.name_end = span.value_begin == std::string_view::npos ? end : span.value_begin - 1;
+        // A whole quoted parameter without '=': its closing quote is not part of the name.
+        if (quoted && span.value_begin == std::string_view::npos && span.name_end > span.name_begin &&
+            text[span.name_end - 1] == '"')
+            --span.name_end;
+        spans.push_back(span);
+        pos = end;
+    }
+}
 
-        std::string_view token = rest.substr(start, end - start);
-        bool strip_last = quoted && !token.empty() && token.back() == '"';
+std::vector<Param> tokenize_kernel_cmdline(std::string_view cmdline)
+{
+    std::vector<Param> params;
+    for (const auto& span : scan_params(cmdline)) {
         Param param;
-        if (equals == std::string_view::npos) {
-            if (strip_last)
-                token.remove_suffix(1);
-            param.name = token;
-        } else {
-            param.name = rest.substr(start, equals - start);
-            std::string_view value = rest.substr(equals + 1, end - equals - 1);
-            if (!value.empty() && value.front() == '"') {
-                value.remove_prefix(1);
-                strip_last = !value.empty() && value.back() == '"';
-            }
-            if (strip_last)
+        param.name = cmdline.substr(span.name_begin, span.name_end - span.name_begin);
+        if (span.unterminated)
+            throw SyntaxError(param.name,
+                              fmt::format("{}: unterminated double quote (its value runs to the end of the "
+                                          "command line; close the quote)",
+                                          param.name.empty() ? "the command line" : param.name));
+        if (span.value_begin != std::string_view::npos) {
+            std::string_view value = cmdline.substr(span.value_begin, span.end - span.value_begin);
+            bool whole_quoted = cmdline[span.begin] == '"';
+            // `b2c.run="a b"`: the quotes around the whole value go.
+            if (!whole_quoted && value.size() >= 2 && value.front() == '"' && value.find('"', 1) == value.size() - 1)
+                value = value.substr(1, value.size() - 2);
+            else if (whole_quoted && !value.empty() && value.back() == '"')
                 value.remove_suffix(1);
             param.value = std::string(value);
         }
         if (!param.name.empty())
             params.push_back(std::move(param));
     }
+    return params;
 }
 
 std::vector<std::string> split_shell_words(std::string_view text)
@@ -104,7 +85,7 @@ std::vector<std::string> split_shell_words(std::string_view text)
     bool in_word = false;
     std::size_t i = 0;
     auto error = [&](std::string_view what, std::size_t at) {
-        return SyntaxError(std::string(what) + " at column " + std::to_string(at + 1) + " of: " +
+        return SyntaxError("", std::string(what) + " at column " + std::to_string(at + 1) + " of: " +
                            std::string(text));
     };
     while (i < text.size()) {

@@ -2,6 +2,7 @@
 // arguments into words.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -10,10 +11,18 @@
 
 namespace b2c::cmdline {
 
-// A syntax error in the command line. what() is a sentence for the user.
+// A syntax error in the command line. what() is a sentence for the user
+// that starts with the parameter's name and never shows its value.
 class SyntaxError : public std::runtime_error {
 public:
-    using std::runtime_error::runtime_error;
+    SyntaxError(std::string parameter, const std::string& message)
+        : std::runtime_error(message), parameter_(std::move(parameter))
+    {
+    }
+    const std::string& parameter() const { return parameter_; }
+
+private:
+    std::string parameter_;
 };
 
 struct Param {
@@ -21,10 +30,25 @@ struct Param {
     std::optional<std::string> value;  // absent for a bare flag like "b2c.pipefail"
 };
 
+// Where a parameter lies in the text it was read from.
+struct ParamSpan {
+    std::size_t begin = 0, end = 0;               // the whole parameter, its quotes included
+    std::size_t name_begin = 0, name_end = 0;
+    std::size_t value_begin = std::string_view::npos;  // npos: no '='; the value runs to `end`
+    bool unterminated = false;                    // an opening double quote never closed
+};
+
+// Every parameter of `text` with its position, never throwing: an
+// unterminated quote runs to the end of the text.
+std::vector<ParamSpan> scan_params(std::string_view text);
+
 // Splits like the kernel splits /proc/cmdline: white space separates
 // parameters, a double-quoted span keeps its white space, and the quotes
-// around a value (`b2c.run="a b"`) or a whole parameter are removed.
-// Throws SyntaxError on an unterminated double quote, naming the parameter.
+// around a whole value (`b2c.run="a b"`) or a whole parameter are removed.
+// A value that opens with a quote it closes before its end keeps its
+// quotes (`b2c.login="docker.io",username=u`), for the sub-option parsers
+// to read. Throws SyntaxError on an unterminated double quote, naming
+// the parameter.
 std::vector<Param> tokenize_kernel_cmdline(std::string_view cmdline);
 
 // Splits container arguments into words with POSIX-shell quoting (single

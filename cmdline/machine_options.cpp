@@ -42,7 +42,7 @@ void parse_insmods(std::string_view value, Config& config, Reporter& report)
 
 void parse_poweroff_delay(std::string_view value, Config& config, Reporter& report)
 {
-    // At most 7 digits (115 days): plenty, and no overflow.
+    // At most 7 digits before the check against a day: no overflow.
     bool ok = !value.empty() && value.size() <= 7;
     for (char c : value)
         ok = ok && c >= '0' && c <= '9';
@@ -52,7 +52,13 @@ void parse_poweroff_delay(std::string_view value, Config& config, Reporter& repo
                                  value));
         return;
     }
-    config.machine.poweroff_delay = std::chrono::seconds(std::stoll(std::string(value)));
+    auto seconds = std::stoll(std::string(value));
+    constexpr long long day = 24 * 3600;
+    if (seconds > day) {
+        report.error(fmt::format("{} s is more than a day (expected at most b2c.poweroff_delay={})", seconds, day));
+        return;
+    }
+    config.machine.poweroff_delay = std::chrono::seconds(seconds);
 }
 
 void parse_shutdown_cmd(std::string_view value, Config& config, Reporter& report)

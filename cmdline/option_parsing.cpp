@@ -5,19 +5,25 @@
 
 #include <fmt/format.h>
 
+#include "common/redaction.h"
+#include "common/text.h"
+
 namespace b2c::cmdline::detail {
 
-Reporter::Reporter(std::vector<Diagnostic>& out, std::string_view option) : out_(out), option_(option) {}
-
-void Reporter::warning(std::string_view text)
+Reporter::Reporter(std::vector<Diagnostic>& out, std::string_view option, std::vector<std::string> secrets)
+    : out_(out), option_(option), secrets_(std::move(secrets))
 {
-    out_.push_back({Diagnostic::Severity::warning, option_, fmt::format("{}: {}", option_, text)});
 }
 
-void Reporter::error(std::string_view text)
+void Reporter::add(Diagnostic::Severity severity, std::string_view text)
 {
-    out_.push_back({Diagnostic::Severity::error, option_, fmt::format("{}: {}", option_, text)});
+    auto message = printable(redact(fmt::format("{}: {}", option_, text), secrets_));
+    out_.push_back({severity, option_, std::move(message)});
 }
+
+void Reporter::warning(std::string_view text) { add(Diagnostic::Severity::warning, text); }
+
+void Reporter::error(std::string_view text) { add(Diagnostic::Severity::error, text); }
 
 std::vector<std::string> split_outside_quotes(std::string_view text, char separator)
 {
@@ -137,17 +143,6 @@ bool is_http_url(std::string_view url)
         if (std::isspace(static_cast<unsigned char>(c)) || std::iscntrl(static_cast<unsigned char>(c)))
             return false;
     return true;
-}
-
-std::string redact(std::string text, const std::vector<std::string>& secrets)
-{
-    for (const auto& secret : secrets) {
-        if (secret.size() < 4)
-            continue;
-        for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3))
-            text.replace(pos, secret.size(), "***");
-    }
-    return text;
 }
 
 }  // namespace b2c::cmdline::detail

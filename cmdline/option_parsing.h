@@ -10,17 +10,21 @@
 
 namespace b2c::cmdline::detail {
 
-// Adds Diagnostics about one option; every message starts with "OPTION: ".
+// Adds Diagnostics about one option; every message starts with "OPTION: ",
+// has the option's secrets masked, its control characters escaped and its
+// long words cut (a value may be 100 KB of anything).
 class Reporter {
 public:
-    Reporter(std::vector<Diagnostic>& out, std::string_view option);
+    Reporter(std::vector<Diagnostic>& out, std::string_view option, std::vector<std::string> secrets = {});
     void warning(std::string_view text);
     void error(std::string_view text);
     const std::string& option() const { return option_; }
 
 private:
+    void add(Diagnostic::Severity severity, std::string_view text);
     std::vector<Diagnostic>& out_;
     std::string option_;
+    std::vector<std::string> secrets_;
 };
 
 // "NAME,key=value,flag" split at the commas that are outside double quotes.
@@ -62,9 +66,6 @@ bool is_http_url(std::string_view url);
 // Letters, digits and the given punctuation, not empty.
 bool is_simple_name(std::string_view name, std::string_view punctuation);
 
-// Replaces every secret of 4 characters or more by "***".
-std::string redact(std::string text, const std::vector<std::string>& secrets);
-
 // The per-family parsers, called once per occurrence of their option.
 void parse_container(std::string_view option, std::string_view value, std::vector<ContainerSpec>& out,
                      Reporter& report);
@@ -82,7 +83,10 @@ void parse_swap(std::string_view value, Config& config, Reporter& report);
 void parse_filesystem(std::string_view value, Config& config, Reporter& report);
 void parse_minio(std::string_view value, Config& config, Reporter& report);
 void parse_volume(std::string_view value, Config& config, Reporter& report);
-// After every option is read: names that point to other options must exist.
+// After every option is read: a name declared twice (b2c.volume,
+// b2c.filesystem, b2c.minio) is an error and its later entries are left
+// out; names that point to other options must exist.
+void check_declared_once(Config& config);
 void check_storage_references(Config& config);
 
 void parse_insmods(std::string_view value, Config& config, Reporter& report);

@@ -69,15 +69,21 @@ void parse_login(std::string_view value, Config& config, Reporter& report)
         }
         walker.after(item, item.key == "password");
     }
-    if (login.registry.empty() || login.registry.find_first_of(" \t") != std::string::npos) {
+    // The first field may be a misplaced `password=...`: never echo one with '='.
+    if (login.registry.find('=') != std::string::npos) {
+        report.error("the first field must be the registry (expected b2c.login=REGISTRY,username=USER,"
+                     "password=PASS, e.g. docker.io)");
+        ok = false;
+    } else if (login.registry.empty() || login.registry.find_first_of(" \t") != std::string::npos) {
         report.error(fmt::format("'{}' is not a registry (expected b2c.login=REGISTRY,username=USER,password=PASS, "
                                  "e.g. docker.io)",
                                  login.registry));
         ok = false;
     }
     if (!has_username || !has_password) {
+        bool named = login.registry.find('=') == std::string::npos;
         report.error(fmt::format("login to {} misses {} (expected b2c.login=REGISTRY,username=USER,password=PASS)",
-                                 login.registry, !has_username ? "username=" : "password="));
+                                 named ? login.registry : "?", !has_username ? "username=" : "password="));
         ok = false;
     }
     if (ok)

@@ -2,6 +2,7 @@
 // the names that b2c.volume and b2c.cache_device point to.
 #include <algorithm>
 #include <stdexcept>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -11,16 +12,23 @@
 namespace b2c::cmdline::detail {
 namespace {
 
-bool has_filesystem(const Config& config, std::string_view name)
+// The swap header counts pages in 32 bits: 2^32 pages of 4 KiB.
+constexpr std::uint64_t max_swap_bytes = 16ull << 40;
+
+// /dev/NAME[/NAME...]: no empty, "." or ".." part, nothing a shell or a
+// console would read differently.
+bool is_device_path(std::string_view path)
 {
-    return std::any_of(config.storage.filesystems.begin(), config.storage.filesystems.end(),
-                       [&](const auto& fs) { return fs.name == name; });
+    auto parts = split(path.substr(5), '/');
+    return std::all_of(parts.begin(), parts.end(), [](const std::string& part) {
+        return part != "." && part != ".." && is_simple_name(part, "-_.:+@");
+    });
 }
 
-bool has_alias(const Config& config, std::string_view alias)
+// ext4, nfs4, 9p, fuse.sshfs: the kernel's names, also used for "fs-TYPE" modules.
+bool is_filesystem_type(std::string_view type)
 {
-    return std::any_of(config.storage.s3_aliases.begin(), config.storage.s3_aliases.end(),
-                       [&](const auto& s3) { return s3.alias == alias; });
+    return is_simple_name(type, "_.") && type.front() != '.' && type.find("..") == std::string_view::npos;
 }
 
 }  // namespace
@@ -35,7 +43,7 @@ void parse_cache_device(std::string_view value, Config& config, Reporter& report
         cache = {Kind::automatic, ""};
     else if (value == "reset")
         cache = {Kind::reset, ""};
-    else if (value.starts_with("/dev/") && value.size() > 5)
+    else if (value.starts_with("/dev/") && is_device_path(value))
         cache = {Kind::device, std::string(value)};
     else if (is_simple_name(value, "-_."))
         cache = {Kind::filesystem, std::string(value)};  // checked once every b2c.filesystem is known
@@ -49,6 +57,10 @@ void parse_swap(std::string_view value, Config& config, Reporter& report)
 {
     try {
         auto bytes = parse_size(value);
+        if (bytes > max_swap_bytes) {
+            report.error(fmt::format("'{}' is too big (a swap file holds at most 16T)", value));
+            return;
+        }
         if (bytes == 0)
             config.storage.swap_bytes.reset();  // b2c.swap=0: no swap
         else
@@ -77,8 +89,15 @@ void parse_filesystem(std::string_view value, Config& config, Reporter& report)
             if (walker.needs_value(item, ok))
                 fs.source = *item.value;
         } else if (item.key == "type") {
-            if (walker.needs_value(item, ok))
+            if (walker.needs_value(item, ok)) {
                 fs.type = *item.value;
+                if (!is_filesystem_type(fs.type)) {
+                    report.error(fmt::format("type={} is not a file system type (expected a name such as ext4, "
+                                             "nfs, 9p, virtiofs or fuse.sshfs)",
+                                             fs.type));
+                    ok = false;
+                }
+            }
         } else if (item.key == "opts") {
             if (walker.needs_value(item, ok))
                 for (auto& option : split(*item.value, '|'))
@@ -91,10 +110,6 @@ void parse_filesystem(std::string_view value, Config& config, Reporter& report)
     if (ok && fs.source.empty()) {
         report.error(fmt::format("{} has no src= (expected b2c.filesystem={},src=SOURCE[,type=TYPE][,opts=A|B])",
                                  fs.name, fs.name));
-        ok = false;
-    }
-    if (ok && has_filesystem(config, fs.name)) {
-        report.error(fmt::format("{} is declared twice (expected one b2c.filesystem per name)", fs.name));
         ok = false;
     }
     if (ok)
@@ -126,18 +141,38 @@ void parse_minio(std::string_view value, Config& config, Reporter& report)
                                  s3.access_key.empty() ? "ACCESS_KEY" : "SECRET_KEY"));
         ok = false;
     }
-    if (ok && has_alias(config, s3.alias)) {
-        report.error(fmt::format("{} is declared twice (expected one b2c.minio per alias)", s3.alias));
-        ok = false;
-    }
     if (ok)
         config.storage.s3_aliases.push_back(std::move(s3));
+}
+
+void check_declared_once(Config& config)
+{
+    auto keep_first = [&](auto& entries, std::string_view option, auto name_of, std::string_view what) {
+        std::unordered_set<std::string> seen;
+        Reporter report(config.diagnostics, option);
+        std::erase_if(entries, [&](const auto& entry) {
+            const std::string& name = name_of(entry);
+            if (seen.insert(name).second)
+                return false;
+            report.error(fmt::format("{} is declared twice (expected one {} per {})", name, option, what));
+            return true;
+        });
+    };
+    auto& storage = config.storage;
+    keep_first(storage.filesystems, "b2c.filesystem", [](const FilesystemConfig& fs) -> const std::string& { return fs.name; }, "name");
+    keep_first(storage.s3_aliases, "b2c.minio", [](const S3Alias& s3) -> const std::string& { return s3.alias; }, "alias");
+    keep_first(storage.volumes, "b2c.volume", [](const VolumeConfig& v) -> const std::string& { return v.name; }, "name");
 }
 
 void check_storage_references(Config& config)
 {
     auto& storage = config.storage;
-    if (storage.cache.kind == CacheDevice::Kind::filesystem && !has_filesystem(config, storage.cache.name)) {
+    std::unordered_set<std::string_view> filesystems, aliases;
+    for (const auto& fs : storage.filesystems)
+        filesystems.insert(fs.name);
+    for (const auto& s3 : storage.s3_aliases)
+        aliases.insert(s3.alias);
+    if (storage.cache.kind == CacheDevice::Kind::filesystem && !filesystems.count(storage.cache.name)) {
         Reporter(config.diagnostics, "b2c.cache_device")
             .error(fmt::format("'{}' is neither none, auto, reset, a /dev/ path nor a declared b2c.filesystem",
                                storage.cache.name));
@@ -146,13 +181,13 @@ void check_storage_references(Config& config)
     Reporter report(config.diagnostics, "b2c.volume");
     std::erase_if(storage.volumes, [&](const VolumeConfig& volume) {
         bool ok = true;
-        if (volume.filesystem && !has_filesystem(config, *volume.filesystem)) {
+        if (volume.filesystem && !filesystems.count(*volume.filesystem)) {
             report.error(fmt::format("{}: filesystem={} is not declared (expected a b2c.filesystem={},...)",
                                      volume.name, *volume.filesystem, *volume.filesystem));
             ok = false;
         }
         for (const auto* location : {&volume.pull_from, &volume.push_to}) {
-            if (*location && !has_alias(config, (*location)->alias)) {
+            if (*location && !aliases.count((*location)->alias)) {
                 report.error(fmt::format("{}: the S3 alias {} is not declared (expected a b2c.minio={},URL,...)",
                                          volume.name, (*location)->alias, (*location)->alias));
                 ok = false;

@@ -172,11 +172,6 @@ void parse_volume(std::string_view value, Config& config, Reporter& report)
                                  volume.name));
         ok = false;
     }
-    if (ok && std::any_of(config.storage.volumes.begin(), config.storage.volumes.end(),
-                          [&](const auto& other) { return other.name == volume.name; })) {
-        report.error(fmt::format("{} is declared twice (expected one b2c.volume per name)", volume.name));
-        ok = false;
-    }
     if (ok)
         config.storage.volumes.push_back(std::move(volume));
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 
+#include <fmt/format.h>
+
 namespace b2c {
 
 std::vector<std::string> split(std::string_view text, char separator)
@@ -37,6 +39,36 @@ std::string join(const std::vector<std::string>& words, std::string_view separat
         joined += words[i];
     }
     return joined;
+}
+
+std::string printable(std::string_view text, bool keep_newlines, std::size_t max_word)
+{
+    std::string out;
+    out.reserve(std::min<std::size_t>(text.size(), 4096));
+    std::size_t word_start = 0;  // in `text`
+    std::size_t i = 0;
+    while (i < text.size()) {
+        auto c = static_cast<unsigned char>(text[i]);
+        bool blank = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+        if (blank) {
+            word_start = i + 1;
+        } else if (i - word_start == max_word) {
+            // Cut this word: say how long it was and go on after it.
+            std::size_t end = i;
+            while (end < text.size() && text[end] != ' ' && text[end] != '\n' && text[end] != '\t' &&
+                   text[end] != '\r')
+                ++end;
+            out += fmt::format("...({} bytes)", end - word_start);
+            i = end;
+            continue;
+        }
+        if ((c < 0x20 || c == 0x7f) && !(keep_newlines && (c == '\n' || c == '\t')))
+            out += fmt::format("\\x{:02x}", c);
+        else
+            out += static_cast<char>(c);
+        ++i;
+    }
+    return out;
 }
 
 std::string shell_quote(std::string_view word)

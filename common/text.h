@@ -16,6 +16,12 @@ std::string join(const std::vector<std::string>& words, std::string_view separat
 // reads it back as the same single word. Plain words are left as they are.
 std::string shell_quote(std::string_view word);
 
+// `text` fit to be printed on the console: control characters (and DEL)
+// shown as \xNN, newlines and tabs too unless `keep_newlines`; any word
+// (run of non-blank characters) longer than `max_word` bytes cut, saying
+// how long it was. For every message that may quote outside bytes.
+std::string printable(std::string_view text, bool keep_newlines = false, std::size_t max_word = 160);
+
 // Levenshtein distance, for "did you mean" hints.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 

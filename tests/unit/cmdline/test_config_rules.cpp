@@ -51,12 +51,13 @@ TEST_CASE("an option without its value is an error")
     CHECK(contains(only_error(config), "b2c.iface: needs a value (expected b2c.iface=NAME,dhcp"));
 }
 
-TEST_CASE("a tokenizer error becomes one error on the command line")
+TEST_CASE("a tokenizer error becomes one error naming its option")
 {
     auto config = parse_config(R"(b2c.hostname=a b2c.run="-ti alpine)");
     REQUIRE(config.diagnostics.size() == 1);
-    CHECK(config.diagnostics[0].option == "command line");
-    CHECK(config.diagnostics[0].message == R"(unterminated double quote in b2c.run="-ti alpine)");
+    CHECK(config.diagnostics[0].option == "b2c.run");
+    CHECK(config.diagnostics[0].message ==
+          "b2c.run: unterminated double quote (its value runs to the end of the command line; close the quote)");
     CHECK(config.has_errors());
     CHECK(config.network.hostname == "boot2container");
 }

@@ -41,3 +41,11 @@ TEST_CASE("b2c.shutdown_cmd and b2c.reboot_cmd are split shell-style")
     CHECK(contains(only_error(config), "b2c.reboot_cmd: unterminated single quote"));
     CHECK(contains(only_error(parse_config("b2c.shutdown_cmd=")), "b2c.shutdown_cmd: empty command"));
 }
+
+TEST_CASE("b2c.poweroff_delay: at most a day")
+{
+    CHECK(parse_config("b2c.poweroff_delay=86400").machine.poweroff_delay.count() == 86400);
+    auto config = parse_config("b2c.poweroff_delay=9999999");
+    CHECK(config.machine.poweroff_delay.count() == 0);
+    CHECK(contains(only_error(config), "b2c.poweroff_delay: 9999999 s is more than a day"));
+}

@@ -207,3 +207,40 @@ TEST_CASE("b2c.volume: what follows an unquoted secret is not echoed")
     CHECK_FALSE(contains(only_warning(config), "efgh"));
     CHECK(contains(only_warning(config), "encrypt_key="));
 }
+
+TEST_CASE("b2c.swap: a size beyond what a swap file can be is refused")
+{
+    auto config = parse_config("b2c.swap=18446744073709551615");
+    CHECK_FALSE(config.storage.swap_bytes);
+    CHECK(contains(only_error(config), "b2c.swap: '18446744073709551615' is too big"));
+    CHECK(parse_config("b2c.swap=16T").storage.swap_bytes == 16ull << 40);
+    CHECK(parse_config("b2c.swap=17T").has_errors());
+}
+
+TEST_CASE("b2c.cache_device: a /dev path cannot leave /dev")
+{
+    for (auto bad : {"/dev/../etc/passwd", "/dev/./sda", "/dev//sda", "/dev/sda/", "/dev/sd a", "/dev/sda\x1b"}) {
+        INFO(bad);
+        auto config = parse_config(std::string("b2c.cache_device=\"") + bad + "\"");
+        CHECK(config.storage.cache.kind == b2c::cmdline::CacheDevice::Kind::none);
+        CHECK(contains(only_error(config), "b2c.cache_device: "));
+    }
+    for (auto good : {"/dev/sda", "/dev/mmcblk0p2", "/dev/disk/by-id/nvme-Samsung_SSD_970_EVO:1", "/dev/vdb1"}) {
+        INFO(good);
+        auto config = parse_config(std::string("b2c.cache_device=") + good);
+        CHECK(config.diagnostics.empty());
+        CHECK(config.storage.cache.name == good);
+    }
+}
+
+TEST_CASE("b2c.filesystem: type= is a file system type name")
+{
+    for (auto bad : {"../../x", "ext4/x", "a b", ""}) {
+        INFO(bad);
+        auto config = parse_config(std::string("b2c.filesystem=\"fs,src=/dev/sdb1,type=") + bad + "\"");
+        CHECK(config.storage.filesystems.empty());
+        CHECK(contains(only_error(config), "b2c.filesystem: "));
+    }
+    for (auto good : {"ext4", "nfs4", "9p", "virtiofs", "fuse.sshfs", "smb3"})
+        CHECK(parse_config(std::string("b2c.filesystem=fs,src=x,type=") + good).diagnostics.empty());
+}
