@@ -1,6 +1,7 @@
 #include "storage/s3/digest.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,7 +12,7 @@
 #include <openssl/evp.h>
 
 #include "common/text.h"
-#include "netcfg/unique_fd.h"
+#include "common/unique_fd.h"
 
 namespace b2c::s3 {
 
@@ -160,22 +161,19 @@ std::optional<std::uint64_t> etag_part_size(std::string_view etag, std::uint64_t
 namespace {
 
 template <typename Sink>
-void read_range(const std::filesystem::path& file, std::uint64_t offset, std::uint64_t length, Sink&& sink)
+void read_range(int fd, const std::string& name, std::uint64_t offset, std::uint64_t length, Sink&& sink)
 {
-    netcfg::UniqueFd in(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!in)
-        throw std::system_error(errno, std::generic_category(), "cannot open " + file.string());
-    ::posix_fadvise(in.get(), static_cast<off_t>(offset), static_cast<off_t>(length), POSIX_FADV_SEQUENTIAL);
+    ::posix_fadvise(fd, static_cast<off_t>(offset), static_cast<off_t>(length), POSIX_FADV_SEQUENTIAL);
     std::vector<char> buffer(1 << 20);
     while (length > 0) {
         auto want = static_cast<std::size_t>(std::min<std::uint64_t>(length, buffer.size()));
-        ssize_t n = ::pread(in.get(), buffer.data(), want, static_cast<off_t>(offset));
+        ssize_t n = ::pread(fd, buffer.data(), want, static_cast<off_t>(offset));
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            throw std::system_error(errno, std::generic_category(), "cannot read " + file.string());
+            throw std::system_error(errno, std::generic_category(), "cannot read " + name);
         if (n == 0)
-            throw std::runtime_error(file.string() + " became shorter while it was read");
+            throw std::runtime_error(name + " became shorter while it was read");
         sink(buffer.data(), static_cast<std::size_t>(n));
         offset += static_cast<std::uint64_t>(n);
         length -= static_cast<std::uint64_t>(n);
@@ -184,17 +182,21 @@ void read_range(const std::filesystem::path& file, std::uint64_t offset, std::ui
 
 }  // namespace
 
-std::string file_etag(const std::filesystem::path& file, std::uint64_t part_size)
+std::string file_etag(int fd, const std::string& name, std::uint64_t part_size)
 {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0)
+        throw std::system_error(errno, std::generic_category(), "cannot stat " + name);
     EtagBuilder etag(part_size);
-    read_range(file, 0, std::filesystem::file_size(file), [&](const char* data, std::size_t n) { etag.update(data, n); });
+    read_range(fd, name, 0, static_cast<std::uint64_t>(st.st_size),
+               [&](const char* data, std::size_t n) { etag.update(data, n); });
     return etag.finish();
 }
 
-Md5Digest file_range_md5(const std::filesystem::path& file, std::uint64_t offset, std::uint64_t length)
+Md5Digest file_range_md5(int fd, const std::string& name, std::uint64_t offset, std::uint64_t length)
 {
     Md5 m;
-    read_range(file, offset, length, [&](const char* data, std::size_t n) { m.update(data, n); });
+    read_range(fd, name, offset, length, [&](const char* data, std::size_t n) { m.update(data, n); });
     return m.finish();
 }
 

@@ -67,11 +67,12 @@ std::optional<std::uint64_t> etag_part_size(std::string_view etag, std::uint64_t
 // Number of parts of `size` bytes in `part_size` pieces (at least 1).
 std::uint64_t part_count(std::uint64_t size, std::uint64_t part_size);
 
-// The ETag of a local file uploaded in parts of `part_size` (0: plain MD5).
-// Throws std::system_error naming the file when it cannot be read.
-std::string file_etag(const std::filesystem::path& file, std::uint64_t part_size);
+// The ETag of an open local file uploaded in parts of `part_size` (0:
+// plain MD5). Throws std::system_error naming the file (`name`) when it
+// cannot be read.
+std::string file_etag(int fd, const std::string& name, std::uint64_t part_size);
 
-// MD5 of bytes [offset, offset + length) of `file`.
-Md5Digest file_range_md5(const std::filesystem::path& file, std::uint64_t offset, std::uint64_t length);
+// MD5 of bytes [offset, offset + length) of an open file.
+Md5Digest file_range_md5(int fd, const std::string& name, std::uint64_t offset, std::uint64_t length);
 
 }  // namespace b2c::s3

@@ -13,7 +13,6 @@
 
 #include "common/text.h"
 #include "storage/s3/digest.h"
-#include "netcfg/unique_fd.h"
 #include "storage/s3/mc_attrs.h"
 
 namespace b2c::s3 {
@@ -31,31 +30,40 @@ bool is_safe_relative_path(const std::string& path)
 
 namespace {
 
-// Checks, renames into place and restores the attributes of a download.
-void finish_download(MirrorContext& context, const TreeEntry& entry, const std::filesystem::path& target,
-                     TempFile& file, std::uint64_t size, const std::string& etag, bool etag_known,
-                     const std::map<std::string, std::string>& headers)
+// Checks a download, restores its attributes and renames it into place.
+void finish_download(MirrorContext& context, const TreeEntry& entry, TempFile& file, std::uint64_t size,
+                     const std::string& etag, bool etag_known, const std::map<std::string, std::string>& headers)
 {
     if (size != entry.size)
         return context.fail(entry.path, fmt::format("{} bytes came, the listing said {}", size, entry.size));
     if (etag_known && strcasecmp(etag.c_str(), entry.etag.c_str()) != 0)
         return context.fail(entry.path,
                             fmt::format("the bytes that came have ETag {}, the object {}", etag, entry.etag));
+    auto attrs = headers.find("x-amz-meta-mc-attrs");
+    auto restore_attributes = [&](int fd) {
+        if (!context.options.preserve || attrs == headers.end())
+            return;
+        try {
+            apply_attributes(fd, entry.path, parse_mc_attrs(attrs->second));
+        } catch (const std::exception& e) {
+            spdlog::warn("{}: {}", entry.path, e.what());
+        }
+    };
     try {
-        file.commit_as(target);
+        file.commit_as(LocalDirectory::file_name(entry.path), restore_attributes);
     } catch (const std::exception& e) {
         return context.fail(entry.path, e.what());
     }
     ++context.report.copied;
     context.report.bytes += entry.size;
-    auto attrs = headers.find("x-amz-meta-mc-attrs");
-    if (context.options.preserve && attrs != headers.end()) {
-        try {
-            apply_attributes(target, parse_mc_attrs(attrs->second));
-        } catch (const std::exception& e) {
-            spdlog::warn("{}: {}", entry.path, e.what());
-        }
-    }
+}
+
+// A temporary file in the directory that will hold `entry`, made without
+// following any link on the way.
+std::unique_ptr<TempFile> temp_file_for(const LocalDirectory& dir, const TreeEntry& entry)
+{
+    return std::make_unique<TempFile>(dir.open_parent(entry.path, true),
+                                      (dir.root() / entry.path).parent_path());
 }
 
 // A large object comes in ranges of part_size, several at once, written
@@ -63,7 +71,6 @@ void finish_download(MirrorContext& context, const TreeEntry& entry, const std::
 // as they are contiguous (a re-read from the page cache) to check the ETag.
 struct RangedDownload {
     TreeEntry entry;
-    std::filesystem::path target;
     std::unique_ptr<TempFile> file;
     std::uint64_t range_size = 0;
     std::vector<bool> done;
@@ -78,10 +85,9 @@ void hash_contiguous_ranges(RangedDownload& d)
     for (; d.hashed < d.done.size() && d.done[d.hashed]; ++d.hashed) {
         std::uint64_t offset = d.hashed * d.range_size;
         std::uint64_t length = std::min(d.range_size, d.entry.size - offset);
-        netcfg::UniqueFd in(::open(d.file->path().c_str(), O_RDONLY | O_CLOEXEC));
         std::vector<char> buffer(1 << 20);
-        while (in && length > 0) {
-            ssize_t n = ::pread(in.get(), buffer.data(), std::min<std::uint64_t>(length, buffer.size()),
+        while (length > 0) {
+            ssize_t n = ::pread(d.file->fd(), buffer.data(), std::min<std::uint64_t>(length, buffer.size()),
                                 static_cast<off_t>(offset));
             if (n <= 0)
                 throw std::runtime_error("cannot read back " + d.file->path().string());
@@ -92,14 +98,13 @@ void hash_contiguous_ranges(RangedDownload& d)
     }
 }
 
-void queue_ranged_download(MirrorContext& context, const std::filesystem::path& target, const TreeEntry& entry,
+void queue_ranged_download(MirrorContext& context, const LocalDirectory& dir, const TreeEntry& entry,
                            std::optional<std::uint64_t> etag_part_size)
 {
     auto d = std::make_shared<RangedDownload>();
     d->entry = entry;
-    d->target = target;
     try {
-        d->file = std::make_unique<TempFile>(target.parent_path());
+        d->file = temp_file_for(dir, entry);
     } catch (const std::exception& e) {
         return context.fail(entry.path, e.what());
     }
@@ -135,7 +140,7 @@ void queue_ranged_download(MirrorContext& context, const std::filesystem::path& 
             if (!d->first_error.empty())
                 return context.fail(d->entry.path, d->first_error);
             std::string etag = d->etag ? d->etag->finish() : "";
-            finish_download(context, d->entry, d->target, *d->file, d->entry.size, etag, bool(d->etag), d->headers);
+            finish_download(context, d->entry, *d->file, d->entry.size, etag, bool(d->etag), d->headers);
         };
         context.engine.add(std::move(transfer));
     }
@@ -143,25 +148,24 @@ void queue_ranged_download(MirrorContext& context, const std::filesystem::path& 
 
 }  // namespace
 
-void queue_download(MirrorContext& context, const std::filesystem::path& root, const TreeEntry& entry)
+void queue_download(MirrorContext& context, const LocalDirectory& dir, const TreeEntry& entry)
 {
-    auto target = root / entry.path;
     // With SSE-C the ETag is not the MD5 of the content: the size is all we can check.
     std::optional<std::uint64_t> part_size;
     if (!context.sse)
         part_size = etag_part_size(entry.etag, entry.size, context.options.part_size);
     if (entry.size >= context.options.multipart_threshold && entry.size > context.options.part_size)
-        return queue_ranged_download(context, target, entry, part_size);
+        return queue_ranged_download(context, dir, entry, part_size);
     Transfer transfer;
     transfer.request.url = context.url_of(context.key_of(entry.path));
     transfer.request.headers = context.sse_headers();
-    transfer.download_to = target.parent_path();
+    transfer.download_to = [&dir, entry] { return temp_file_for(dir, entry); };
     transfer.download_part_size = part_size.value_or(0);
-    transfer.done = [&context, entry, target, part_size](Outcome& outcome) {
+    transfer.done = [&context, entry, part_size](Outcome& outcome) {
         if (!outcome.ok)
             return context.fail(entry.path, context.reason(outcome));
-        finish_download(context, entry, target, *outcome.file, outcome.file_size, outcome.file_etag,
-                        part_size.has_value(), outcome.headers);
+        finish_download(context, entry, *outcome.file, outcome.file_size, outcome.file_etag, part_size.has_value(),
+                        outcome.headers);
     };
     context.engine.add(std::move(transfer));
 }

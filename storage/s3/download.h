@@ -5,13 +5,15 @@
 
 #include <filesystem>
 
+#include "storage/s3/local_directory.h"
 #include "storage/s3/mirror_context.h"
 #include "storage/s3/sync_plan.h"
 
 namespace b2c::s3 {
 
-// Queues the download of `entry` (a remote entry) to `root`/`entry.path`.
-void queue_download(MirrorContext& context, const std::filesystem::path& root, const TreeEntry& entry);
+// Queues the download of `entry` (a remote entry) to `dir`/`entry.path`.
+// `dir` must outlive the engine's run.
+void queue_download(MirrorContext& context, const LocalDirectory& dir, const TreeEntry& entry);
 
 // Whether `path` (from a key) can be a file under a directory: no empty,
 // "." or ".." component, not absolute.

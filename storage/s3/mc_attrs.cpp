@@ -119,23 +119,23 @@ FileAttributes attributes_of(const struct stat& st)
     return a;
 }
 
-void apply_attributes(const std::filesystem::path& file, const FileAttributes& a)
+void apply_attributes(int fd, const std::string& name, const FileAttributes& a)
 {
     if (geteuid() == 0 && (a.uid || a.gid)) {
         uid_t uid = a.uid ? *a.uid : static_cast<uid_t>(-1);
         gid_t gid = a.gid ? *a.gid : static_cast<gid_t>(-1);
-        if (::lchown(file.c_str(), uid, gid) != 0)
-            spdlog::warn("cannot give {} to {}:{}: {}", file.string(), uid, gid, std::strerror(errno));
+        if (::fchown(fd, uid, gid) != 0)
+            spdlog::warn("cannot give {} to {}:{}: {}", name, uid, gid, std::strerror(errno));
     }
-    // After chown, which may clear the set-user-ID bits.
-    if (a.mode && ::chmod(file.c_str(), static_cast<mode_t>(*a.mode & 07777)) != 0)
-        throw std::system_error(errno, std::generic_category(), "cannot set the mode of " + file.string());
+    // After chown, which may clear the set-user-ID bits anyway.
+    if (a.mode && ::fchmod(fd, static_cast<mode_t>(*a.mode & 0777)) != 0)
+        throw std::system_error(errno, std::generic_category(), "cannot set the mode of " + name);
     if (a.atime || a.mtime) {
         struct timespec times[2];
         times[0] = a.atime ? timespec{a.atime->seconds, a.atime->nanoseconds} : timespec{0, UTIME_OMIT};
         times[1] = a.mtime ? timespec{a.mtime->seconds, a.mtime->nanoseconds} : timespec{0, UTIME_OMIT};
-        if (::utimensat(AT_FDCWD, file.c_str(), times, 0) != 0)
-            throw std::system_error(errno, std::generic_category(), "cannot set the times of " + file.string());
+        if (::futimens(fd, times) != 0)
+            throw std::system_error(errno, std::generic_category(), "cannot set the times of " + name);
     }
 }
 

@@ -39,8 +39,10 @@ FileAttributes parse_mc_attrs(std::string_view text);
 // The attributes of a stat() result, user and group names looked up.
 FileAttributes attributes_of(const struct stat& st);
 
-// Sets the mode and times of `file`, and its owner when we are root.
-// Throws std::system_error naming the file when the mode or times cannot be set.
-void apply_attributes(const std::filesystem::path& file, const FileAttributes& attributes);
+// Sets the mode and times of the open file `fd`, and its owner when we are
+// root. The mode keeps its permission bits only: a setuid, setgid or sticky
+// bit from an object's metadata is never set. Throws std::system_error
+// naming the file (`name`) when the mode or times cannot be set.
+void apply_attributes(int fd, const std::string& name, const FileAttributes& attributes);
 
 }  // namespace b2c::s3

@@ -12,6 +12,7 @@
 
 #include "storage/s3/digest.h"
 #include "storage/s3/download.h"
+#include "storage/s3/local_directory.h"
 #include "storage/s3/local_tree.h"
 #include "storage/s3/mirror_context.h"
 #include "storage/s3/remote_listing.h"
@@ -34,7 +35,8 @@ PlanOptions plan_options(const MirrorOptions& options)
 // checksum in metadata, and works for objects others uploaded. When nothing
 // explains the ETag (SSE-C, other part sizes), the file counts as
 // different: kept without `overwrite`, replaced with it; never lost.
-bool local_file_matches(const MirrorContext& context, const std::filesystem::path& file, const TreeEntry& remote)
+bool local_file_matches(const MirrorContext& context, const LocalDirectory& dir, const std::string& path,
+                        const TreeEntry& remote)
 {
     if (context.sse)
         return false;
@@ -42,7 +44,8 @@ bool local_file_matches(const MirrorContext& context, const std::filesystem::pat
     if (!part_size)
         return false;
     try {
-        return strcasecmp(file_etag(file, *part_size).c_str(), remote.etag.c_str()) == 0;
+        auto etag = file_etag(dir.open_file(path).get(), (dir.root() / path).string(), *part_size);
+        return strcasecmp(etag.c_str(), remote.etag.c_str()) == 0;
     } catch (const std::exception& e) {
         spdlog::warn("{}: {}", remote.path, e.what());
         return false;
@@ -70,14 +73,15 @@ MirrorReport push(const std::filesystem::path& dir, const Location& to, const Mi
 {
     MirrorContext context(to, options);
     auto local = walk_local_tree(dir, false);
+    LocalDirectory tree(dir, false);
     auto remote = remote_entries(context, list_remote(context, true));
     auto plan = plan_mirror(local, remote, plan_options(options), [&](const TreeEntry& source, const TreeEntry& there) {
-        return local_file_matches(context, dir / source.path, there);
+        return local_file_matches(context, tree, source.path, there);
     });
     report_kept(context, plan, "in the bucket");
     for (const auto* entries : {&plan.copy, &plan.overwrite}) {
         for (const auto& entry : *entries)
-            queue_upload(context, dir, entry);
+            queue_upload(context, tree, entry);
     }
     for (const auto& entry : plan.remove) {
         Transfer transfer;
@@ -107,22 +111,24 @@ MirrorReport pull(const Location& from, const std::filesystem::path& dir, const 
             context.fail(entry.path, "this key cannot be a file in a directory (empty, '.' or '..' part)");
     }
     auto local = walk_local_tree(dir, true);
+    LocalDirectory tree(dir, true);
     auto plan = plan_mirror(remote, local, plan_options(options), [&](const TreeEntry& source, const TreeEntry&) {
-        return local_file_matches(context, dir / source.path, source);
+        return local_file_matches(context, tree, source.path, source);
     });
     report_kept(context, plan, "in the directory");
     for (const auto* entries : {&plan.copy, &plan.overwrite}) {
         for (const auto& entry : *entries)
-            queue_download(context, dir, entry);
+            queue_download(context, tree, entry);
     }
     context.engine.run();
     // Deleting local files only once every download is done.
     for (const auto& entry : plan.remove) {
-        auto file = dir / entry.path;
-        if (::unlink(file.c_str()) == 0)
+        try {
+            tree.remove_file(entry.path);
             ++context.report.removed;
-        else
-            context.fail(entry.path, fmt::format("cannot remove it: {}", std::strerror(errno)));
+        } catch (const std::exception& e) {
+            context.fail(entry.path, e.what());
+        }
     }
     log_summary(context, fmt::format("pull {}/{} to {}", from.bucket, context.prefix, dir.string()));
     return std::move(context.report);

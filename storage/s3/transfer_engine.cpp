@@ -14,7 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/run_command.h"
-#include "netcfg/unique_fd.h"
+#include "common/unique_fd.h"
 #include "storage/s3/digest.h"
 #include "storage/s3/s3_xml.h"
 
@@ -27,7 +27,7 @@ struct TransferEngine::Active {
     HeaderList headers;
     char error_buffer[CURL_ERROR_SIZE] = {};
     // upload
-    netcfg::UniqueFd in;
+    UniqueFd in;
     std::uint64_t position = 0;
     std::string read_error;
     // answer
@@ -114,8 +114,8 @@ std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* use
         n = ::pread(active->in.get(), buffer, want, static_cast<off_t>(range.offset + active->position));
     } while (n < 0 && errno == EINTR);
     if (n <= 0) {
-        active->read_error = n == 0 ? range.file.string() + " became shorter while it was sent"
-                                    : fmt::format("cannot read {}: {}", range.file.string(), std::strerror(errno));
+        active->read_error = n == 0 ? range.name + " became shorter while it was sent"
+                                    : fmt::format("cannot read {}: {}", range.name, std::strerror(errno));
         return CURL_READFUNC_ABORT;
     }
     active->position += static_cast<std::uint64_t>(n);
@@ -199,14 +199,10 @@ void TransferEngine::start(Queued queued)
     try {
         if (queued.attempt == 1 && transfer.prepare)
             transfer.prepare(transfer.request);
-        if (transfer.upload) {
-            active->in = netcfg::UniqueFd(::open(transfer.upload->file.c_str(), O_RDONLY | O_CLOEXEC));
-            if (!active->in)
-                throw std::runtime_error(
-                    fmt::format("cannot open {}: {}", transfer.upload->file.string(), std::strerror(errno)));
-        }
+        if (transfer.upload)
+            active->in = transfer.upload->open();
         if (transfer.download_to) {
-            outcome.file = std::make_unique<TempFile>(*transfer.download_to);
+            outcome.file = transfer.download_to();
             active->etag.emplace(transfer.download_part_size);
         }
     } catch (const std::exception& e) {

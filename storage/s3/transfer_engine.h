@@ -42,15 +42,17 @@ struct Outcome {
 
 struct Transfer {
     Request request;
-    // A PUT body: bytes [offset, offset + length) of a local file.
+    // A PUT body: bytes [offset, offset + length) of a local file, opened
+    // by `open` when the request starts; `name` for messages.
     struct FileRange {
-        std::filesystem::path file;
+        std::function<UniqueFd()> open;
+        std::string name;
         std::uint64_t offset = 0, length = 0;
     };
     std::optional<FileRange> upload;
-    // A GET body goes to a temporary file in this directory, its ETag
-    // computed for parts of `download_part_size` (0: plain MD5).
-    std::optional<std::filesystem::path> download_to;
+    // A GET body goes to the temporary file this makes, its ETag computed
+    // for parts of `download_part_size` (0: plain MD5).
+    std::function<std::unique_ptr<TempFile>()> download_to;
     std::uint64_t download_part_size = 0;
     // Or a GET body written at `offset` of an open file (one range of a
     // download in parallel ranges); Outcome::file_size counts the bytes.

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -33,14 +34,23 @@ std::uint64_t part_size_for(std::uint64_t size, std::uint64_t wanted)
     return (size / max_parts / MiB + 1) * MiB;
 }
 
+// One local file of the tree being pushed.
+struct LocalFile {
+    const LocalDirectory& dir;
+    std::string path;  // relative to dir
+
+    UniqueFd open() const { return dir.open_file(path); }
+    std::string name() const { return (dir.root() / path).string(); }
+};
+
 // Headers of the object itself: on a PUT or a multipart initiation.
-Headers object_headers(const MirrorContext& context, const std::filesystem::path& file)
+Headers object_headers(const MirrorContext& context, const LocalFile& file)
 {
     Headers headers{{"Content-Type", "application/octet-stream"}};
     if (context.options.preserve) {
         struct stat st {};
-        if (::stat(file.c_str(), &st) != 0)
-            throw std::runtime_error(fmt::format("cannot stat {}: {}", file.string(), std::strerror(errno)));
+        if (::fstat(file.open().get(), &st) != 0)
+            throw std::runtime_error(fmt::format("cannot stat {}: {}", file.name(), std::strerror(errno)));
         headers.emplace_back(mc_attrs_header, format_mc_attrs(attributes_of(st)));
     }
     for (auto& header : context.sse_headers())
@@ -49,24 +59,29 @@ Headers object_headers(const MirrorContext& context, const std::filesystem::path
 }
 
 // Content-MD5 of the bytes sent, computed when the request's turn comes.
-std::function<void(Request&)> add_content_md5(const std::filesystem::path& file, std::uint64_t offset,
-                                              std::uint64_t length, std::shared_ptr<std::string> md5_hex = {})
+std::function<void(Request&)> add_content_md5(const LocalFile& file, std::uint64_t offset, std::uint64_t length,
+                                              std::shared_ptr<std::string> md5_hex = {})
 {
     return [=](Request& request) {
-        auto digest = file_range_md5(file, offset, length);
+        auto digest = file_range_md5(file.open().get(), file.name(), offset, length);
         request.headers.emplace_back("Content-MD5", base64(digest));
         if (md5_hex)
             *md5_hex = hex(digest);
     };
 }
 
-void queue_single_put(MirrorContext& context, const std::filesystem::path& file, const TreeEntry& entry)
+Transfer::FileRange range_of(const LocalFile& file, std::uint64_t offset, std::uint64_t length)
+{
+    return Transfer::FileRange{[file] { return file.open(); }, file.name(), offset, length};
+}
+
+void queue_single_put(MirrorContext& context, const LocalFile& file, const TreeEntry& entry)
 {
     Transfer transfer;
     transfer.request.method = "PUT";
     transfer.request.url = context.url_of(context.key_of(entry.path));
     transfer.request.payload_sha256 = unsigned_payload;
-    transfer.upload = Transfer::FileRange{file, 0, entry.size};
+    transfer.upload = range_of(file, 0, entry.size);
     auto md5_hex = std::make_shared<std::string>();
     transfer.prepare = [&context, file, size = entry.size, md5_hex](Request& request) {
         request.headers = object_headers(context, file);
@@ -87,7 +102,7 @@ void queue_single_put(MirrorContext& context, const std::filesystem::path& file,
 
 struct Multipart {
     TreeEntry entry;
-    std::filesystem::path file;
+    std::optional<LocalFile> file;
     std::string upload_id;
     std::vector<std::string> part_etags;
     std::size_t parts_left = 0;
@@ -142,8 +157,8 @@ void queue_parts(MirrorContext& context, const std::shared_ptr<Multipart>& uploa
                                               {{"partNumber", std::to_string(i + 1)}, {"uploadId", upload->upload_id}});
         transfer.request.payload_sha256 = unsigned_payload;
         transfer.request.headers = context.sse_headers();
-        transfer.upload = Transfer::FileRange{upload->file, offset, length};
-        auto md5 = add_content_md5(upload->file, offset, length);
+        transfer.upload = range_of(*upload->file, offset, length);
+        auto md5 = add_content_md5(*upload->file, offset, length);
         transfer.prepare = [upload, md5](Request& request) {
             if (!upload->first_error.empty())
                 throw std::runtime_error("skipped");  // another part failed: no use sending this one
@@ -167,11 +182,11 @@ void queue_parts(MirrorContext& context, const std::shared_ptr<Multipart>& uploa
     }
 }
 
-void queue_multipart(MirrorContext& context, const std::filesystem::path& file, const TreeEntry& entry)
+void queue_multipart(MirrorContext& context, const LocalFile& file, const TreeEntry& entry)
 {
     auto upload = std::make_shared<Multipart>();
     upload->entry = entry;
-    upload->file = file;
+    upload->file.emplace(file);
     Transfer transfer;
     transfer.request.method = "POST";
     transfer.request.url = context.url_of(context.key_of(entry.path), {{"uploads", ""}});
@@ -192,9 +207,9 @@ void queue_multipart(MirrorContext& context, const std::filesystem::path& file, 
 
 }  // namespace
 
-void queue_upload(MirrorContext& context, const std::filesystem::path& root, const TreeEntry& entry)
+void queue_upload(MirrorContext& context, const LocalDirectory& dir, const TreeEntry& entry)
 {
-    auto file = root / entry.path;
+    LocalFile file{dir, entry.path};
     if (entry.size >= context.options.multipart_threshold && entry.size > 0)
         queue_multipart(context, file, entry);
     else

@@ -6,13 +6,15 @@
 
 #include <filesystem>
 
+#include "storage/s3/local_directory.h"
 #include "storage/s3/mirror_context.h"
 #include "storage/s3/sync_plan.h"
 
 namespace b2c::s3 {
 
-// Queues the upload of `root`/`entry.path` on context.engine; its outcome
-// goes into context.report when the engine runs.
-void queue_upload(MirrorContext& context, const std::filesystem::path& root, const TreeEntry& entry);
+// Queues the upload of `dir`/`entry.path` on context.engine; its outcome
+// goes into context.report when the engine runs. The file is opened (never
+// through a link) when its turn comes; `dir` must outlive the engine's run.
+void queue_upload(MirrorContext& context, const LocalDirectory& dir, const TreeEntry& entry);
 
 }  // namespace b2c::s3

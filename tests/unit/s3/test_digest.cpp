@@ -1,7 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+
 #include <fstream>
 
+#include "common/unique_fd.h"
 #include "storage/s3/digest.h"
 
 using namespace b2c::s3;
@@ -64,11 +67,12 @@ TEST_CASE("file ETags and range MD5s read the file")
 {
     auto path = std::filesystem::temp_directory_path() / "b2c-unit-s3-digest";
     std::ofstream(path) << "0123456789";
-    CHECK(file_etag(path, 0) == hex(md5("0123456789")));
+    b2c::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    CHECK(file_etag(fd.get(), path.string(), 0) == hex(md5("0123456789")));
     EtagBuilder expected(4);
     expected.update("0123456789", 10);
-    CHECK(file_etag(path, 4) == expected.finish());
-    CHECK(hex(file_range_md5(path, 2, 5)) == hex(md5("23456")));
+    CHECK(file_etag(fd.get(), path.string(), 4) == expected.finish());
+    CHECK(hex(file_range_md5(fd.get(), path.string(), 2, 5)) == hex(md5("23456")));
     std::filesystem::remove(path);
-    CHECK_THROWS_WITH(file_etag(path, 0), Catch::Contains("b2c-unit-s3-digest"));
+    CHECK_THROWS_WITH(file_etag(-1, path.string(), 0), Catch::Contains("b2c-unit-s3-digest"));
 }

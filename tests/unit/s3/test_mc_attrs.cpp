@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "common/unique_fd.h"
 #include "storage/s3/mc_attrs.h"
 
 using namespace b2c::s3;
@@ -56,7 +57,10 @@ TEST_CASE("attributes read from a file are applied to another")
     ::utimensat(AT_FDCWD, from.c_str(), times, 0);
     struct stat st {};
     REQUIRE(::stat(from.c_str(), &st) == 0);
-    apply_attributes(to, parse_mc_attrs(format_mc_attrs(attributes_of(st))));
+    {
+        b2c::UniqueFd fd(::open(to.c_str(), O_RDONLY | O_CLOEXEC));
+        apply_attributes(fd.get(), to.string(), parse_mc_attrs(format_mc_attrs(attributes_of(st))));
+    }
     struct stat copied {};
     REQUIRE(::stat(to.c_str(), &copied) == 0);
     CHECK((copied.st_mode & 07777) == 0751);
@@ -65,5 +69,20 @@ TEST_CASE("attributes read from a file are applied to another")
     CHECK(copied.st_atim.tv_sec == 1500000000);
     std::filesystem::remove(from);
     std::filesystem::remove(to);
-    CHECK_THROWS_WITH(apply_attributes(to, parse_mc_attrs("mode:33188")), Catch::Contains("b2c-unit-s3-attrs-to"));
+    CHECK_THROWS_WITH(apply_attributes(-1, to.string(), parse_mc_attrs("mode:33188")),
+                      Catch::Contains("b2c-unit-s3-attrs-to"));
+}
+
+TEST_CASE("an object's metadata never makes a file setuid, setgid or sticky")
+{
+    auto path = std::filesystem::temp_directory_path() / "b2c-unit-s3-attrs-suid";
+    std::ofstream(path) << "x";
+    {
+        b2c::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+        apply_attributes(fd.get(), path.string(), parse_mc_attrs("mode:36333"));  // 0107755: regular, 07755
+    }
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    CHECK((st.st_mode & 07777) == 0755);
+    std::filesystem::remove(path);
 }
