@@ -2,19 +2,61 @@
 
 #include <arpa/inet.h>
 
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
 #include <spdlog/spdlog.h>
 
+#include "common/text.h"
 #include "netcfg/ipv4_text.h"
 #include "netcfg/network.h"
 
 namespace b2c::netcfg {
 
+bool is_valid_domain_name(std::string_view name) {
+    if (!name.empty() && name.back() == '.')
+        name.remove_suffix(1);
+    if (name.empty() || name.size() > 253)
+        return false;
+    std::size_t start = 0;
+    while (true) {
+        auto dot = name.find('.', start);
+        auto label = name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+        if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
+            return false;
+        for (char c : label)
+            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_')
+                return false;
+        if (dot == std::string_view::npos)
+            return true;
+        start = dot + 1;
+    }
+}
+
+namespace {
+
+// Domain names separated by single spaces: no tab or newline gets through.
+bool is_search_list(const std::string& domains) {
+    if (domains.empty() || domains.front() == ' ' || domains.back() == ' ' ||
+        domains.find("  ") != std::string::npos)
+        return false;
+    std::size_t start = 0;
+    while (true) {
+        auto space = domains.find(' ', start);
+        if (!is_valid_domain_name(std::string_view(domains).substr(start, space - start)))
+            return false;
+        if (space == std::string::npos)
+            return true;
+        start = space + 1;
+    }
+}
+
+}  // namespace
+
 std::string resolv_conf_text(const std::vector<std::uint32_t>& nameservers, const std::string& domain) {
     std::string text = "# Written by boot2container\n";
-    if (!domain.empty())
+    if (!domain.empty() && is_search_list(domain))
         text += "search " + domain + "\n";
     for (auto server : nameservers)
         text += "nameserver " + ipv4_to_string(server) + "\n";
@@ -47,9 +89,13 @@ void write_resolv_conf(const std::filesystem::path& path, const std::vector<cmdl
     file.close();
     if (!file)
         throw NetworkError("cannot write " + path.string() + ": is the file system writable?");
+    bool searched = !domain.empty() && is_search_list(domain);
+    if (!domain.empty() && !searched)
+        spdlog::warn("DNS: the search domain '{}' (from DHCP or the kernel) is not a domain name: left out",
+                     printable(domain));
     spdlog::info("DNS: wrote {} (nameservers: {}{})", path.string(),
                  servers.empty() ? "none" : ipv4_list_to_string(servers, ", "),
-                 domain.empty() ? "" : ", search " + domain);
+                 searched ? ", search " + domain : "");
 }
 
 void write_resolv_conf(const std::vector<cmdline::Ipv4Address>& nameservers, const std::string& domain) {
