@@ -15,14 +15,24 @@ constexpr std::size_t gpt_max_partitions = 128;
 // An MBR entry holds 32-bit sector numbers.
 constexpr std::uint64_t mbr_max_sectors = std::uint64_t{1} << 32;
 
-std::uint64_t round_up(std::uint64_t value, std::uint64_t alignment)
-{
-    return (value + alignment - 1) / alignment * alignment;
-}
-
 std::uint64_t round_down(std::uint64_t value, std::uint64_t alignment)
 {
-    return value / alignment * alignment;
+    return alignment ? value / alignment * alignment : value;
+}
+
+// Saturates: past the last aligned value, the result is 2^64 - 1 (no
+// aligned region can start there).
+std::uint64_t round_up(std::uint64_t value, std::uint64_t alignment)
+{
+    auto down = round_down(value, alignment);
+    if (down == value)
+        return value;
+    return down > ~std::uint64_t{0} - alignment ? ~std::uint64_t{0} : down + alignment;
+}
+
+std::uint64_t saturating_multiply(std::uint64_t a, std::uint64_t b)
+{
+    return b != 0 && a > ~std::uint64_t{0} / b ? ~std::uint64_t{0} : a * b;
 }
 
 std::string size_text(std::uint64_t bytes)
@@ -41,7 +51,7 @@ struct Usable {
 Usable usable_area(const Disk& disk, TableType table)
 {
     if (table == TableType::dos)
-        return {disk.sector_size, std::min(disk.size, mbr_max_sectors * disk.sector_size)};
+        return {disk.sector_size, std::min(disk.size, saturating_multiply(mbr_max_sectors, disk.sector_size))};
     const std::uint64_t head = 2 * std::uint64_t{disk.sector_size} + gpt_entries_bytes;
     const std::uint64_t tail = std::uint64_t{disk.sector_size} + gpt_entries_bytes;
     return {head, disk.size > tail ? disk.size - tail : 0};

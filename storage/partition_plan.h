@@ -29,13 +29,15 @@ inline constexpr std::uint64_t MiB = 1024 * 1024;
 
 struct PlanOptions {
     std::uint64_t min_size = 256 * MiB;
-    std::uint64_t alignment = 1 * MiB;
+    std::uint64_t alignment = 1 * MiB;  // 0 is taken as 1
 };
 
+// Sizes and offsets come from partition tables, which may be damaged: all
+// arithmetic saturates at 2^64 - 1 instead of wrapping around.
 struct Region {
     std::uint64_t start = 0;  // bytes
     std::uint64_t size = 0;   // bytes
-    std::uint64_t end() const { return start + size; }
+    std::uint64_t end() const { return size > ~start ? ~std::uint64_t{0} : start + size; }
     bool operator==(const Region&) const = default;
 };
 

@@ -253,3 +253,27 @@ TEST_CASE("a disk too small for its own GPT")
     auto result = plan_cache_partition({disk("tiny", 8 * 1024, TableType::none)});
     CHECK_FALSE(result.plan);
 }
+
+TEST_CASE("sizes near 2^64 never wrap around")
+{
+    constexpr std::uint64_t max = ~std::uint64_t{0};
+    // A partition whose start + size passes 2^64 (a damaged table) ends the
+    // disk: no free region is offered past it, nor a wrapped one before it.
+    auto d = disk("sda", max, TableType::gpt);
+    d.partitions = {part(1, 1 * MiB, 1 * GiB), part(2, max - 10 * MiB, 100 * MiB)};
+    for (const auto& region : free_regions(d, {})) {
+        CHECK(region.start >= 1 * MiB + 1 * GiB);
+        CHECK(region.end() > region.start);
+        CHECK(region.end() <= max - 10 * MiB);
+    }
+    // A disk of 2^64 - 1 bytes: the last aligned MiB is where it ends.
+    auto blank = plan_cache_partition({disk("sdb", max, TableType::none)});
+    REQUIRE(blank.plan);
+    CHECK(blank.plan->region.end() > blank.plan->region.start);
+    CHECK(blank.plan->region.end() % MiB == 0);
+    CHECK(Region{max - 5, 100}.end() == max);
+    // An alignment of zero is taken as no alignment, not a division by zero.
+    PlanOptions unaligned;
+    unaligned.alignment = 0;
+    CHECK_FALSE(free_regions(disk("sdc", 8 * GiB, TableType::none), unaligned).empty());
+}
