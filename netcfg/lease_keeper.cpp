@@ -14,6 +14,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/guarded.h"
+
 #include "netcfg/ipv4_text.h"
 #include "netcfg/lease_apply.h"
 #include "netcfg/network.h"
@@ -96,7 +98,10 @@ private:
 LeaseKeeper::LeaseKeeper(DhcpLease lease, LeaseKeeperSettings settings)
     : settings_(std::move(settings)), host_name_(settings_.host_name.value_or(current_host_name())),
       stop_fd_(make_eventfd()), status_{std::move(lease)},
-      thread_([this](std::stop_token stop) { run(std::move(stop)); }) {}
+      thread_([this](std::stop_token stop) {
+          run_guarded(fmt::format("the DHCP lease keeper of {}", status().lease.interface),
+                      [&] { run(std::move(stop)); });
+      }) {}
 
 LeaseKeeper::~LeaseKeeper() = default;
 
@@ -112,14 +117,10 @@ void LeaseKeeper::run(std::stop_token stop) {
         [[maybe_unused]] auto written = ::write(stop_fd_.get(), &one, sizeof one);
     });
     while (!stop.stop_requested()) {
-        try {
-            keep(stop);
-        } catch (const std::exception& error) {
-            // Nothing may escape a thread; the keeper tries again later.
-            spdlog::warn("DHCP: keeping the lease of {} failed: {}; trying again in {} ms",
-                         status().lease.interface, error.what(), settings_.minimum_wait.count());
-            wait(LeaseClock::now() + settings_.minimum_wait, -1);
-        }
+        // A failure is not the end: the keeper tries again later.
+        if (!run_guarded(fmt::format("DHCP: keeping the lease of {}", status().lease.interface),
+                         [&] { keep(stop); }))
+            run_guarded("DHCP: waiting to try again", [&] { wait(LeaseClock::now() + settings_.minimum_wait, -1); });
     }
 }
 

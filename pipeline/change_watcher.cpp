@@ -13,6 +13,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/guarded.h"
+
 namespace b2c::pipeline {
 
 namespace {
@@ -24,11 +26,11 @@ using Clock = std::chrono::steady_clock;
 constexpr std::uint32_t watched_events = IN_CLOSE_WRITE | IN_MODIFY | IN_CREATE | IN_DELETE | IN_MOVED_FROM |
                                          IN_MOVED_TO | IN_ATTRIB;
 
-netcfg::UniqueFd checked(int fd, const char* what)
+UniqueFd checked(int fd, const char* what)
 {
     if (fd < 0)
         throw std::runtime_error(fmt::format("cannot create {} to watch for changes: {}", what, std::strerror(errno)));
-    return netcfg::UniqueFd(fd);
+    return UniqueFd(fd);
 }
 
 }  // namespace
@@ -41,7 +43,11 @@ ChangeWatcher::ChangeWatcher(fs::path root, std::function<void()> on_settled, Se
     watch_tree(root_);
     if (directories_.empty())
         throw std::runtime_error(fmt::format("cannot watch {} for changes", root_.string()));
-    thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
+    thread_ = std::jthread([this](std::stop_token stop) {
+        run_guarded(fmt::format("the change watcher of {} (the final push at the pipeline's end still runs)",
+                                root_.string()),
+                    [&] { run(stop); });
+    });
 }
 
 ChangeWatcher::~ChangeWatcher()
@@ -127,11 +133,7 @@ void ChangeWatcher::run(std::stop_token stop)
         if (first_change && Clock::now() >= std::min(*last_change + timing_.quiet, *first_change + timing_.longest)) {
             first_change.reset();
             last_change.reset();
-            try {
-                on_settled_();
-            } catch (const std::exception& e) {
-                spdlog::error("after changes in {}: {}", root_.string(), e.what());
-            }
+            run_guarded(fmt::format("the push after changes in {}", root_.string()), on_settled_);
         }
     }
 }

@@ -204,6 +204,12 @@ struct Settled {
         std::unique_lock guard(lock);
         return changed.wait_for(guard, timeout, [&] { return count >= n; });
     }
+    // The watcher's thread writes `count`: read it under the lock.
+    int current()
+    {
+        std::lock_guard guard(lock);
+        return count;
+    }
 };
 
 void write(const std::filesystem::path& file, const std::string& text)
@@ -224,7 +230,7 @@ TEST_CASE("the change watcher calls back once a burst of changes settles, also i
         write(dir.path / fmt::format("f{}", i), "x");
     REQUIRE(settled.wait_for(1, std::chrono::seconds(5)));
     std::this_thread::sleep_for(std::chrono::milliseconds(400));
-    CHECK(settled.count == 1);  // one burst, one call back
+    CHECK(settled.current() == 1);  // one burst, one call back
 
     std::filesystem::create_directories(dir.path / "a/b");
     REQUIRE(settled.wait_for(2, std::chrono::seconds(5)));
@@ -233,9 +239,9 @@ TEST_CASE("the change watcher calls back once a burst of changes settles, also i
     REQUIRE(settled.wait_for(3, std::chrono::seconds(5)));
 
     std::this_thread::sleep_for(std::chrono::milliseconds(400));
-    const int before = settled.count;
+    const int before = settled.current();
     std::this_thread::sleep_for(std::chrono::milliseconds(400));
-    CHECK(settled.count == before);  // nothing changed: no call back
+    CHECK(settled.current() == before);  // nothing changed: no call back
 }
 
 TEST_CASE("a container that writes all the time is still pushed, every `longest`")
@@ -249,7 +255,7 @@ TEST_CASE("a container that writes all the time is still pushed, every `longest`
         write(dir.path / "busy", "z");  // never quiet for 300 ms
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    CHECK(settled.count >= 1);
+    CHECK(settled.current() >= 1);
 }
 
 TEST_CASE("stopping the watcher is prompt, and a missing directory is an error naming it")
@@ -261,4 +267,21 @@ TEST_CASE("stopping the watcher is prompt, and a missing directory is an error n
     watcher->stop();
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(500));
     CHECK_THROWS_WITH(ChangeWatcher(dir.path / "nope", [] {}), Catch::Contains("nope"));
+}
+
+TEST_CASE("whatever a push after changes throws stays in the watcher's thread")
+{
+    // An exception escaping a thread calls std::terminate: the boot
+    // sequence would die with it.
+    TempDir dir;
+    Settled settled;
+    SettleTiming timing{std::chrono::milliseconds(100), std::chrono::milliseconds(500)};
+    ChangeWatcher watcher(dir.path, [&] {
+        settled();
+        throw 42;  // not even a std::exception
+    }, timing);
+    write(dir.path / "a", "x");
+    REQUIRE(settled.wait_for(1, std::chrono::seconds(5)));
+    write(dir.path / "b", "y");
+    CHECK(settled.wait_for(2, std::chrono::seconds(5)));  // still watching
 }
