@@ -63,6 +63,7 @@ const std::vector<OptionSpec>& option_table()
          }},
         {"b2c.pipefail", "", false, true, "b2c.pipefail", parse_pipefail},
         {"b2c.login", "", true, false, "b2c.login=REGISTRY,username=USER,password=PASS", parse_login},
+        {"b2c.pull_stall_timeout", "", false, false, "b2c.pull_stall_timeout=SECONDS", parse_pull_stall_timeout},
         {"b2c.iface", "", true, false, "b2c.iface=NAME,dhcp or b2c.iface=NAME,address=A.B.C.D/N", parse_iface},
         {"b2c.hostname", "", false, false, "b2c.hostname=NAME", parse_hostname},
         {"b2c.ntp_peer", "", false, false, "b2c.ntp_peer=none|auto|HOST", parse_ntp_peer},

@@ -138,6 +138,9 @@ struct PipelineConfig {
     std::vector<ContainerSpec> posts;
     bool pipefail = false;
     std::vector<RegistryLogin> logins;
+    // Extension: a pull that receives nothing for this long is stopped (and
+    // retried like any failed pull). b2c.pull_stall_timeout=SECONDS.
+    std::chrono::seconds pull_stall_timeout{600};
 };
 
 struct MachineConfig {

@@ -56,6 +56,8 @@ void describe_pipeline(const PipelineConfig& pipeline, std::string& out)
         out += fmt::format("  post: {}\n", spec.text);
     if (pipeline.pipefail)
         out += "  pipefail: stop at the first failed run\n";
+    if (pipeline.pull_stall_timeout != PipelineConfig{}.pull_stall_timeout)
+        out += fmt::format("  pulls stopped after {} s without progress\n", pipeline.pull_stall_timeout.count());
     for (const auto& login : pipeline.logins)
         out += fmt::format("  login: {} as {}, password {}{}\n", login.registry, login.username, hidden,
                            login.tls_verify ? "" : ", no TLS verification");
@@ -122,9 +124,9 @@ std::string volume_line(const VolumeConfig& volume)
         parts.push_back(fmt::format("fscrypt key {}", hidden));
     if (volume.fscrypt_reset_key)
         parts.emplace_back("fscrypt reset key");
-    if (volume.pull_from)
+    if (volume.pull_from && volume.pull_on)
         parts.push_back(fmt::format("pull from {} on {}", location(*volume.pull_from), conditions(volume.pull_on)));
-    if (volume.push_to)
+    if (volume.push_to && volume.push_on)
         parts.push_back(fmt::format("push to {} on {}", location(*volume.push_to), conditions(volume.push_on)));
     for (auto [set, name] : {std::pair{volume.overwrite, "overwrite"}, std::pair{volume.remove, "remove"},
                              std::pair{volume.preserve, "preserve"}})

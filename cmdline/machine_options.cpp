@@ -40,25 +40,35 @@ void parse_insmods(std::string_view value, Config& config, Reporter& report)
     config.machine.insmods = std::move(modules);
 }
 
-void parse_poweroff_delay(std::string_view value, Config& config, Reporter& report)
+std::optional<std::chrono::seconds> seconds_value(std::string_view value, long long min, long long max,
+                                                  std::string_view example, Reporter& report)
 {
-    // At most 7 digits before the check against a day: no overflow.
+    // At most 7 digits before the range check: no overflow.
     bool ok = !value.empty() && value.size() <= 7;
     for (char c : value)
         ok = ok && c >= '0' && c <= '9';
     if (!ok) {
-        report.error(fmt::format("'{}' is not a number of seconds (expected a non-negative integer, e.g. "
-                                 "b2c.poweroff_delay=10)",
-                                 value));
-        return;
+        report.error(fmt::format("'{}' is not a number of seconds (expected a non-negative integer, e.g. {})", value,
+                                 example));
+        return std::nullopt;
     }
     auto seconds = std::stoll(std::string(value));
-    constexpr long long day = 24 * 3600;
-    if (seconds > day) {
-        report.error(fmt::format("{} s is more than a day (expected at most b2c.poweroff_delay={})", seconds, day));
-        return;
+    if (seconds > max) {
+        report.error(fmt::format("{} s is more than {} (expected at most {} s)", seconds,
+                                 max == 24 * 3600 ? "a day" : fmt::format("{} s", max), max));
+        return std::nullopt;
     }
-    config.machine.poweroff_delay = std::chrono::seconds(seconds);
+    if (seconds < min) {
+        report.error(fmt::format("{} s is too short (expected at least {} s)", seconds, min));
+        return std::nullopt;
+    }
+    return std::chrono::seconds(seconds);
+}
+
+void parse_poweroff_delay(std::string_view value, Config& config, Reporter& report)
+{
+    if (auto seconds = seconds_value(value, 0, 24 * 3600, "b2c.poweroff_delay=10", report))
+        config.machine.poweroff_delay = *seconds;
 }
 
 void parse_shutdown_cmd(std::string_view value, Config& config, Reporter& report)

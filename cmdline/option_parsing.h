@@ -71,6 +71,11 @@ void parse_container(std::string_view option, std::string_view value, std::vecto
                      Reporter& report);
 void parse_pipefail(std::string_view value, Config& config, Reporter& report);
 void parse_login(std::string_view value, Config& config, Reporter& report);
+void parse_pull_stall_timeout(std::string_view value, Config& config, Reporter& report);
+// A whole number of seconds in [min, max]; nullopt (after an error naming
+// what was expected) otherwise.
+std::optional<std::chrono::seconds> seconds_value(std::string_view value, long long min, long long max,
+                                                  std::string_view example, Reporter& report);
 
 void parse_iface(std::string_view value, Config& config, Reporter& report);
 void parse_hostname(std::string_view value, Config& config, Reporter& report);

@@ -91,3 +91,13 @@ void parse_login(std::string_view value, Config& config, Reporter& report)
 }
 
 }  // namespace b2c::cmdline::detail
+
+namespace b2c::cmdline::detail {
+
+void parse_pull_stall_timeout(std::string_view value, Config& config, Reporter& report)
+{
+    if (auto seconds = seconds_value(value, 10, 24 * 3600, "b2c.pull_stall_timeout=600", report))
+        config.pipeline.pull_stall_timeout = *seconds;
+}
+
+}  // namespace b2c::cmdline::detail

@@ -68,6 +68,7 @@ void parse_volume(std::string_view value, Config& config, Reporter& report)
     VolumeConfig volume;
     volume.name = sub.head;
     bool ok = true;
+    bool mirrored = false;
     if (!is_volume_name(volume.name)) {
         report.error(fmt::format("'{}' is not a volume name (expected b2c.volume=NAME[,...], NAME of letters, "
                                  "digits, '-', '_' or '.', starting with a letter or digit)",
@@ -121,6 +122,7 @@ void parse_volume(std::string_view value, Config& config, Reporter& report)
             if (walker.needs_value(item, ok))
                 volume.encrypt_key = *item.value;
         } else if (key == "mirror" || key == "pull_from" || key == "push_to") {
+            mirrored = mirrored || key == "mirror";
             if (walker.needs_value(item, ok)) {
                 auto location = location_value(item, report);
                 ok = ok && location;
@@ -163,9 +165,14 @@ void parse_volume(std::string_view value, Config& config, Reporter& report)
                                  volume.name));
         ok = false;
     }
-    if (volume.pull_from && !volume.pull_on)
+    // mirror= names both directions; using one of them is a choice (farm
+    // jobs pull their traces and never push them). An explicit pull_from= or
+    // push_to= without its *_on= would never be used.
+    if (mirrored && !volume.pull_on && !volume.push_on)
+        report.warning(fmt::format("{}: mirror= without pull_on= or push_on=, the volume is never synced", volume.name));
+    if (!mirrored && volume.pull_from && !volume.pull_on)
         report.warning(fmt::format("{}: no pull_on=, the volume is never pulled", volume.name));
-    if (volume.push_to && !volume.push_on)
+    if (!mirrored && volume.push_to && !volume.push_on)
         report.warning(fmt::format("{}: no push_on=, the volume is never pushed", volume.name));
     if (volume.fscrypt_reset_key && !volume.fscrypt_key) {
         report.error(fmt::format("{}: fscrypt_reset_key without fscrypt_key= (expected a new key to reset to)",

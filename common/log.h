@@ -1,6 +1,11 @@
-// Logging for every b2c program: spdlog on stderr (the console in the guest),
-// every line stamped with the time since boot like the kernel's own log, and
-// GitLab collapsible sections around the boot phases.
+// Logging for every b2c program: spdlog on stderr (the console in the guest)
+// in the original boot2container's format, which farm executors match:
+//   [12.34]: MESSAGE
+//   [12.34]: WARNING: MESSAGE
+//   [12.34]: ERROR: MESSAGE        (red on a terminal)
+// the time being seconds since boot as /proc/uptime gives it; control
+// characters in a message are shown as \xNN. GitLab collapsible sections
+// go around the boot phases.
 #pragma once
 
 #include <chrono>
@@ -11,7 +16,7 @@
 
 namespace b2c {
 
-// Installs the "[  12.345] " pattern on the default logger.
+// Installs that format on the default logger (the "b2c" logger, made once).
 void setup_logging();
 
 // Seconds since the machine booted (CLOCK_BOOTTIME), the kernel's time base.

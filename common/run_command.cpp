@@ -165,7 +165,7 @@ private:
         if (cmd_.progress && now >= next_sample_) {
             next_sample_ = now + std::chrono::seconds(1);
             auto progress = cmd_.progress();
-            if (progress != last_progress_) {
+            if (progress < last_progress_ || progress - last_progress_ >= cmd_.min_progress) {
                 last_progress_ = progress;
                 last_activity_ = now;
             }
@@ -206,6 +206,8 @@ private:
             return;
         }
         last_activity_ = Clock::now();
+        if (cmd_.progress)
+            last_progress_ = cmd_.progress();
         auto size = static_cast<std::size_t>(n);
         if (s_.echo_out) {
             for (std::size_t done = 0; done < size;) {

@@ -20,10 +20,12 @@ struct Command {
     std::optional<std::string> stdin_data;    // fed to stdin, then closed
     std::chrono::seconds timeout{0};          // 0: wait for ever
     // Killed when, for this long, it printed nothing and `progress` (sampled
-    // every second, e.g. the bytes the network received) did not change.
+    // every second, e.g. the bytes the network received) did not grow by
+    // `min_progress`.
     // 0: never. Only for commands whose output is captured or kept.
     std::chrono::seconds stall_timeout{0};
     std::function<std::uint64_t()> progress;
+    std::uint64_t min_progress = 1;           // what counts as progress: at least this much growth
     bool capture_output = true;               // false: the child uses our console
     // With capture_output false: stderr still reaches the console as it
     // comes, and its last 64 KiB are also returned in `output`.

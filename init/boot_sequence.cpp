@@ -13,9 +13,12 @@
 #include <spdlog/spdlog.h>
 
 #include "cmdline/config.h"
+#include "cmdline/secrets.h"
+#include "common/text.h"
 #include "common/log.h"
 #include "common/run_command.h"
 #include "common/console_mode.h"
+#include "init/boot_report.h"
 #include "init/extra_args.h"
 #include "init/modules.h"
 #include "init/phase.h"
@@ -26,6 +29,7 @@
 #include "netcfg/lease_keeper.h"
 #include "netcfg/network.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/runtime.h"
 #include "storage/cache.h"
 #include "storage/swap.h"
 
@@ -36,10 +40,14 @@ using cmdline::Config;
 using pipeline::ShutdownMode;
 using pipeline::Status;
 
+// Without the newline the kernel ends /proc/cmdline with.
 std::string read_kernel_cmdline()
 {
     std::ifstream file("/proc/cmdline");
-    return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+    std::string line{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+    while (!line.empty() && (line.back() == '\n' || line.back() == ' '))
+        line.pop_back();
+    return line;
 }
 
 void report_diagnostics(const Config& config)
@@ -160,126 +168,119 @@ std::vector<std::unique_ptr<netcfg::LeaseKeeper>> keep_leases(const Config& conf
     return keepers;
 }
 
-// Runs b2c.shutdown_cmd / b2c.reboot_cmd. If they return, PID 1 does the
-// job itself with reboot(2).
-void run_custom_shutdown(const std::optional<std::vector<std::string>>& cmd)
+// Every phase's bound (the watchdog's, see boot_report.h): generous, so
+// that only a hang trips it. Each phase also bounds its own waits.
+namespace limits {
+constexpr std::chrono::seconds quick{60};
+constexpr std::chrono::seconds modules{120};
+constexpr std::chrono::seconds network{180};
+// e2fsck of a large, damaged cache is the slow part.
+constexpr std::chrono::seconds storage{1800};
+constexpr std::chrono::seconds download{180};
+}  // namespace limits
+
+// What PID 1 needs to end the session, known as soon as the command line is.
+void report_how_to_end(const Config& config, ShutdownMode mode)
 {
-    if (!cmd)
-        return;
-    try {
-        Command command;
-        command.argv = *cmd;
-        command.timeout = std::chrono::seconds(60);
-        command.capture_output = false;
-        auto result = run_command(command);
-        spdlog::warn("'{}' returned {}: finishing the shutdown ourselves",
-                     format_command_line(*cmd), result.exit_code);
-    } catch (const std::exception& e) {
-        spdlog::error("{}", e.what());
-    }
+    report_session_end(mode == ShutdownMode::reboot, config.machine.poweroff_delay, config.machine.shutdown_cmd,
+                       config.machine.reboot_cmd);
 }
 
-int finish(const Config& config, const Status& status, const std::string& why)
+void failed_boot(const std::string& reason)
 {
-    make_console_blocking();
-    // b2c-vm and CI scripts read this exact line.
-    spdlog::info("b2c: pipeline status: {}", status.status);
-    if (!why.empty())
-        spdlog::info("{}", why);
-    bool reboot = status.shutdown_mode == ShutdownMode::reboot;
-    if (!reboot && config.machine.poweroff_delay.count() > 0) {
-        spdlog::info("powering off in {} s (b2c.poweroff_delay)", config.machine.poweroff_delay.count());
-        std::this_thread::sleep_for(config.machine.poweroff_delay);
-    }
-    run_custom_shutdown(reboot ? config.machine.reboot_cmd : config.machine.shutdown_cmd);
-    return reboot ? kExitReboot : kExitPowerOff;
+    spdlog::error("{}: the pipeline was not run", reason);
 }
 
-int failed_boot(const Config& config, const std::string& reason)
+// The pipeline's runtime, wired to the boot report: its status for PID 1,
+// and the watchdog around the steps that are ours (containers and pulls
+// have no limit: they are the user's, and pulls watch their own progress).
+pipeline::Runtime pipeline_runtime(const Config& config)
 {
-    spdlog::error("{}", reason);
-    Status status;
-    status.status = 1;
-    status.failed_by = reason;
-    return finish(config, status, "the pipeline was not run");
+    pipeline::Runtime runtime;
+    runtime.secrets = config.secrets();
+    runtime.store_dir = "/var/lib/containers";
+    runtime.watch = [](std::string_view step, std::chrono::seconds limit) { watch_step(step, limit); };
+    runtime.report = [&config](const Status& status, bool over) {
+        report_pipeline(over ? PipelineProgress::over : PipelineProgress::running, status.status);
+        report_how_to_end(config, status.shutdown_mode);
+    };
+    return runtime;
 }
 
 }  // namespace
 
-int run_boot_sequence()
+void run_boot_sequence()
 {
     Config config;
     std::string kernel_line;
     try {
-        run_phase("summary", "Runtime summary", [] { log_runtime_summary(); });
+        run_phase("summary", "Runtime summary", limits::quick, [] { log_runtime_summary(); });
 
-        run_phase("cmdline", "Command line", [&] {
+        run_phase("cmdline", "Command line", limits::quick, [&] {
             kernel_line = read_kernel_cmdline();
             const auto& line = kernel_line;
             config = cmdline::parse_config(line);
-            // Passwords and keys are on the line: never print it unmasked.
-            // A line that does not even tokenize is not printed at all (its
-            // secrets are unknown); the error says where it broke.
-            if (!config.has_errors() || !config.options_given.empty())
-                spdlog::info("kernel command line: {}", redact(line, config.secrets()));
+            // Passwords and keys are on the line: masked where they stand,
+            // found in the raw text whether or not their options parse.
+            spdlog::info("kernel command line: {}", printable(cmdline::redact_cmdline(line)));
             report_diagnostics(config);
             if (!config.has_errors())
                 spdlog::info("configuration:\n{}", cmdline::describe(config));
         });
+        report_how_to_end(config, ShutdownMode::default_mode);
         if (config.has_errors())
-            return failed_boot(config, "the kernel command line has errors (see above)");
+            return failed_boot("the kernel command line has errors (see above)");
 
-        run_phase("modules", "Kernel modules", [&] { load_modules(config); });
+        run_phase("modules", "Kernel modules", limits::modules, [&] { load_modules(config); });
         // The cache and the swap on it live until the machine goes down; the
         // swap goes first (declared last).
         std::optional<storage::Cache> cache;
         std::optional<storage::SwapFile> swap;
         const bool cache_needs_network = cache_is_on_the_network(config.storage);
         if (!cache_needs_network)
-            run_phase("storage", "Storage", [&] { set_up_storage(config, cache, swap); });
+            run_phase("storage", "Storage", limits::storage, [&] { set_up_storage(config, cache, swap); });
 
         std::vector<netcfg::ConfiguredInterface> network;
         // The host name goes first: DHCP sends it (option 12).
         std::string host_name = config.network.hostname;
-        bool network_ok = run_phase("network", "Network", [&] {
+        bool network_ok = run_phase("network", "Network", limits::network, [&] {
             netcfg::set_hostname(host_name);
             network = bring_up_network(config);
         });
         if (!network_ok)
-            return failed_boot(config, "no network: cannot run the pipeline");
+            return failed_boot("no network");
         if (cache_needs_network)
-            run_phase("storage", "Storage", [&] { set_up_storage(config, cache, swap); });
+            run_phase("storage", "Storage", limits::storage, [&] { set_up_storage(config, cache, swap); });
         // Before any pull: TLS checks certificates against the clock. Never fatal.
         if (config.network.ntp_peer)
-            run_phase("clock", "Clock",
+            run_phase("clock", "Clock", limits::quick,
                       [&] { netcfg::set_clock_from_ntp(*config.network.ntp_peer, std::chrono::seconds(5)); });
         if (config.network.extra_args_url) {
-            bool extra_ok = run_phase("extra_args", "Extra options", [&] {
+            bool extra_ok = run_phase("extra_args", "Extra options", limits::download, [&] {
                 config = apply_extra_args(kernel_line, config);
                 spdlog::info("configuration:\n{}", cmdline::describe(config));
             });
             if (!extra_ok)
-                return failed_boot(config, "the extra options could not be applied: cannot run the pipeline");
+                return failed_boot("the extra options could not be applied");
+            report_how_to_end(config, ShutdownMode::default_mode);
         }
         if (config.network.hostname != host_name)  // changed by the extra options
-            run_phase("identity", "Host name", [&] { netcfg::set_hostname(config.network.hostname); });
+            run_phase("identity", "Host name", limits::quick, [&] { netcfg::set_hostname(config.network.hostname); });
         // A missing layout only hurts whoever types on the console: say so, go on.
         if (config.network.keymap)
-            run_phase("keymap", "Keymap", [&] { netcfg::load_keymap(*config.network.keymap); });
+            run_phase("keymap", "Keymap", limits::quick, [&] { netcfg::load_keymap(*config.network.keymap); });
         auto lease_keepers = keep_leases(config, network);
 
-        Status status;
-        if (config.pipeline.runs.empty() && config.pipeline.services.empty() &&
-            config.pipeline.posts.empty())
+        if (config.pipeline.runs.empty() && config.pipeline.services.empty() && config.pipeline.posts.empty()) {
             spdlog::info("no container to run (b2c.run, b2c.run_service, b2c.run_post)");
-        else
-            status = pipeline::run_pipeline(config);  // phases and sections of its own
-        return finish(config, status,
-                      fmt::format("shutdown mode: {}", pipeline::to_string(status.shutdown_mode)));
+            return;
+        }
+        auto status = pipeline::run_pipeline(config, pipeline_runtime(config));  // phases and sections of its own
+        report_how_to_end(config, status.shutdown_mode);
     } catch (const std::exception& e) {
-        return failed_boot(config, fmt::format("the boot sequence failed: {}", e.what()));
+        failed_boot(fmt::format("the boot sequence failed: {}", e.what()));
     } catch (...) {
-        return failed_boot(config, "the boot sequence failed with an unknown exception");
+        failed_boot("the boot sequence failed with an unknown exception");
     }
 }
 

@@ -6,8 +6,9 @@
 
 namespace b2c::init {
 
-// Runs the whole boot and returns the exit code PID 1 understands
-// (kExitPowerOff or kExitReboot). Catches everything it can.
-int run_boot_sequence();
+// Runs the whole boot. How the session must end (reboot or power off, the
+// delay, the user's command) goes into the boot report for PID 1, which
+// prints the last lines and ends the machine. Catches everything it can.
+void run_boot_sequence();
 
 }  // namespace b2c::init

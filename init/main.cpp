@@ -64,7 +64,16 @@ int main(int argc, char** argv)
     name = name ? name + 1 : argv[0];
     if (std::strcmp(name, "modprobe") == 0)
         return b2c::init::modprobe_main(argc, argv);
-    if (getpid() == 1)
-        b2c::init::pid1_main();
+    if (getpid() == 1) {
+        // PID 1 must never exit: the kernel would panic, and a farm would
+        // see neither a reason nor the end of the session.
+        try {
+            b2c::init::pid1_main();
+        } catch (const std::exception& e) {
+            b2c::init::end_session_in_distress(e.what());
+        } catch (...) {
+            b2c::init::end_session_in_distress("an unknown exception");
+        }
+    }
     return debug_cli(argc, argv);
 }

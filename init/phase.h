@@ -2,13 +2,16 @@
 // its failure reported as a sentence instead of an exception.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <string>
 
 namespace b2c::init {
 
-// Runs `body` inside a section; returns false (after logging the error)
+// Runs `body` inside a section, under the watchdog: PID 1 ends the boot
+// when it takes more than `limit`. Returns false (after logging the error)
 // when it throws.
-bool run_phase(const std::string& id, const std::string& title, const std::function<void()>& body);
+bool run_phase(const std::string& id, const std::string& title, std::chrono::seconds limit,
+               const std::function<void()>& body);
 
 }  // namespace b2c::init

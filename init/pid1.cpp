@@ -1,5 +1,7 @@
 #include "init/pid1.h"
 
+#include <signal.h>
+#include <sys/reboot.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -7,10 +9,12 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 
 #include <spdlog/spdlog.h>
 
 #include "common/log.h"
+#include "init/boot_report.h"
 #include "init/boot_sequence.h"
 #include "init/console.h"
 #include "init/early_mounts.h"
@@ -19,25 +23,48 @@
 namespace b2c::init {
 namespace {
 
-// Why the boot sequence ended, as PID 1 sees it.
-void decide_from_status(int wait_status, FinalAction& action, std::string& reason)
+// How the boot sequence ended, as PID 1 sees it: nothing to add when it
+// exited as planned, otherwise what went wrong.
+std::string what_went_wrong(int wait_status)
 {
-    action = FinalAction::power_off;
     if (WIFEXITED(wait_status)) {
         int code = WEXITSTATUS(wait_status);
-        if (code == kExitReboot) {
-            action = FinalAction::reboot;
-            reason = "the pipeline asked for a reboot";
-        } else if (code == kExitPowerOff) {
-            reason = "the boot is over";
-        } else {
-            reason = fmt::format("the boot sequence exited with the unexpected code {}", code);
-        }
-    } else if (WIFSIGNALED(wait_status)) {
-        reason = fmt::format("the boot sequence crashed ({})", strsignal(WTERMSIG(wait_status)));
-    } else {
-        reason = "the boot sequence ended in an unknown way";
+        if (code == kExitSessionOver)
+            return {};
+        return fmt::format("the boot sequence exited with the unexpected code {}", code);
     }
+    if (WIFSIGNALED(wait_status))
+        return fmt::format("the boot sequence crashed ({})", strsignal(WTERMSIG(wait_status)));
+    return "the boot sequence ended in an unknown way";
+}
+
+// PID 1 is the last process the OOM killer may take: the kernel never
+// kills it anyway, but the boot sequence inherits this, and run_command
+// gives every program it starts the default back.
+void keep_away_from_the_oom_killer()
+{
+    std::ofstream("/proc/self/oom_score_adj") << "-1000";
+}
+
+pid_t start_boot_sequence(const sigset_t& original_mask)
+{
+    pid_t sequence = fork();
+    if (sequence != 0)
+        return sequence;
+    sigprocmask(SIG_SETMASK, &original_mask, nullptr);
+    take_console_as_controlling_terminal();
+    int code = kExitSessionOver;
+    try {
+        run_boot_sequence();
+    } catch (...) {
+        code = 1;  // PID 1 says so and ends the session
+    }
+    std::fflush(nullptr);
+    // Our console is the tty behind /dev/console: let its buffer reach
+    // the wire before PID 1 powers the machine off.
+    tcdrain(STDERR_FILENO);
+    tcdrain(STDOUT_FILENO);
+    _exit(code);
 }
 
 }  // namespace
@@ -52,40 +79,52 @@ void pid1_main()
     spdlog::info("b2c-init {} started as PID 1", B2C_VERSION);
     for (const auto& error : mount_errors)
         spdlog::error("{}", error);
+    keep_away_from_the_oom_killer();
+    share_boot_report();
 
-    pid_t sequence = fork();
-    if (sequence == 0) {
-        take_console_as_controlling_terminal();
-        int code = kExitPowerOff;
-        try {
-            code = run_boot_sequence();
-        } catch (...) {
-            code = 1;
-        }
-        std::fflush(nullptr);
-        // Our console is the tty behind /dev/console: let its buffer reach
-        // the wire before PID 1 powers the machine off.
-        tcdrain(STDERR_FILENO);
-        tcdrain(STDOUT_FILENO);
-        _exit(code);
-    }
+    // SIGCHLD is waited for with a timeout, so that the watchdog is checked
+    // every second even when no child ends.
+    sigset_t child_signal, original_mask;
+    sigemptyset(&child_signal);
+    sigaddset(&child_signal, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &child_signal, &original_mask);
+
+    pid_t sequence = start_boot_sequence(original_mask);
     if (sequence < 0)
-        finish_machine(FinalAction::power_off,
-                       fmt::format("cannot start the boot sequence: {}", std::strerror(errno)));
+        end_session(fmt::format("cannot start the boot sequence: {}", std::strerror(errno)));
 
-    // Reap everything; the boot sequence's end is the machine's end.
+    // Reap everything; the boot sequence's end is the session's end.
     for (;;) {
         int status = 0;
-        pid_t pid = waitpid(-1, &status, 0);
-        if (pid == sequence) {
-            FinalAction action;
-            std::string reason;
-            decide_from_status(status, action, reason);
-            finish_machine(action, reason);
-        }
+        pid_t pid;
+        while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+            if (pid == sequence)
+                end_session(what_went_wrong(status));
         if (pid < 0 && errno == ECHILD)
-            finish_machine(FinalAction::power_off, "the boot sequence disappeared");
+            end_session("the boot sequence disappeared");
+        if (auto overrun = overrun_step(boottime_ms())) {
+            // Its whole process group: podman on the console goes too.
+            kill(-sequence, SIGKILL);
+            kill(sequence, SIGKILL);
+            waitpid(sequence, nullptr, 0);
+            end_session(fmt::format("the watchdog stopped the boot: '{}' did not finish within {} s",
+                                    overrun->first, overrun->second));
+        }
+        timespec second{1, 0};
+        sigtimedwait(&child_signal, nullptr, &second);
     }
+}
+
+void end_session_in_distress(const char* what) noexcept
+{
+    try {
+        end_session(fmt::format("PID 1 failed: {}", what));
+    } catch (...) {
+        ::sync();
+        ::reboot(RB_POWER_OFF);
+    }
+    for (;;)
+        pause();
 }
 
 }  // namespace b2c::init

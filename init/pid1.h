@@ -7,4 +7,7 @@ namespace b2c::init {
 
 [[noreturn]] void pid1_main();
 
+// When pid1_main itself threw: the session ends anyway, the way it can.
+[[noreturn]] void end_session_in_distress(const char* what) noexcept;
+
 }  // namespace b2c::init

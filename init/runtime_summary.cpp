@@ -1,58 +1,105 @@
 #include "init/runtime_summary.h"
 
 #include <sys/utsname.h>
-#include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
-#include <spdlog/spdlog.h>
+#include <fmt/format.h>
 
 namespace b2c::init {
 namespace {
 
-std::string first_line_with(const char* path, const std::string& prefix)
+std::string value_of(const char* path, const std::string& key)
 {
     std::ifstream file(path);
     std::string line;
     while (std::getline(file, line))
-        if (line.rfind(prefix, 0) == 0) {
+        if (line.rfind(key, 0) == 0) {
             auto colon = line.find(':');
-            return colon == std::string::npos ? line : line.substr(colon + 2);
+            if (colon == std::string::npos)
+                continue;
+            auto value = line.substr(colon + 1);
+            value.erase(0, value.find_first_not_of(" \t"));
+            return value;
         }
-    return "unknown";
+    return "";
 }
 
+// /sys/block's disks (not loop devices nor RAM disks), as lsblk -rdno NAME,SIZE
+// would list them, joined like the original: "vda=2G sr0=1024M ".
 std::string block_devices()
 {
-    std::string list;
+    std::vector<std::string> names;
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator("/sys/block", ec)) {
         auto name = entry.path().filename().string();
-        if (name.rfind("loop", 0) == 0 || name.rfind("ram", 0) == 0)
+        if (name.rfind("ram", 0) == 0)
             continue;
-        std::ifstream size_file(entry.path() / "size");
+        names.push_back(name);
+    }
+    std::sort(names.begin(), names.end());
+    std::string list;
+    for (const auto& name : names) {
+        std::ifstream size_file("/sys/block/" + name + "/size");
         unsigned long long sectors = 0;
         size_file >> sectors;
-        if (!list.empty())
-            list += ", ";
-        list += fmt::format("{} ({:.1f} GiB)", name, sectors * 512.0 / (1ull << 30));
+        if (name.rfind("loop", 0) == 0 && sectors == 0)
+            continue;  // lsblk leaves out loop devices with nothing attached
+        list += fmt::format("{}={} ", name, lsblk_size(sectors * 512));
     }
-    return list.empty() ? "none" : list;
+    return list;
 }
 
 }  // namespace
 
-void log_runtime_summary()
+std::string lsblk_size(std::uint64_t bytes)
+{
+    int exp = 0;
+    for (int shift = 10; shift <= 60; shift += 10) {
+        if (bytes < (std::uint64_t{1} << shift))
+            break;
+        exp = shift;
+    }
+    const char letter = "BKMGTPE"[exp / 10];
+    std::uint64_t whole = exp ? bytes >> exp : bytes;
+    std::uint64_t fraction = exp ? bytes & ((std::uint64_t{1} << exp) - 1) : 0;
+    if (fraction) {
+        fraction = (fraction / (std::uint64_t{1} << (exp - 10)) + 50) / 100;
+        if (fraction == 10) {
+            ++whole;
+            fraction = 0;
+        }
+    }
+    return fraction ? fmt::format("{}.{}{}", whole, fraction, letter) : fmt::format("{}{}", whole, letter);
+}
+
+std::vector<std::string> runtime_summary_lines()
 {
     utsname uts{};
     uname(&uts);
-    spdlog::info("boot2container (C++) {} on Linux {} ({})", B2C_VERSION, uts.release, uts.machine);
-    spdlog::info("CPU: {} x {}", sysconf(_SC_NPROCESSORS_ONLN),
-                 first_line_with("/proc/cpuinfo", "model name"));
-    spdlog::info("RAM: {}", first_line_with("/proc/meminfo", "MemTotal"));
-    spdlog::info("Block devices: {}", block_devices());
+    // The RAM line keeps the original's "16384000 kB".
+    return {
+        fmt::format("Linux version: {}", uts.release),
+        fmt::format("Boot2container version: {}", B2C_VERSION),
+        fmt::format("Architecture: {}", uts.machine),
+        fmt::format("CPU: {}", value_of("/proc/cpuinfo", "model name")),
+        fmt::format("RAM: {}", value_of("/proc/meminfo", "MemTotal")),
+        fmt::format("Block devices: {}", block_devices()),
+    };
+}
+
+void log_runtime_summary()
+{
+    // Printed as the original prints them, without the time stamp: farm
+    // dashboards scrape these lines.
+    for (const auto& line : runtime_summary_lines())
+        std::fprintf(stderr, "%s\n", line.c_str());
+    std::fflush(stderr);
 }
 
 }  // namespace b2c::init

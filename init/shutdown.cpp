@@ -15,6 +15,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/console_mode.h"
+#include "common/run_command.h"
+#include "init/boot_report.h"
+
 namespace b2c::init {
 namespace {
 
@@ -55,18 +59,58 @@ void unmount_all()
     }
 }
 
+void run_custom_command(const std::vector<std::string>& argv)
+{
+    try {
+        Command command;
+        command.argv = argv;
+        command.timeout = std::chrono::seconds(60);
+        command.capture_output = false;
+        auto result = run_command(command);
+        spdlog::warn("'{}' returned {}: finishing the shutdown ourselves", format_command_line(argv),
+                     result.exit_code);
+    } catch (const std::exception& e) {
+        spdlog::error("{}", e.what());
+    }
+}
+
 }  // namespace
 
-void finish_machine(FinalAction action, const std::string& reason)
+void end_session(const std::string& problem)
 {
-    const char* verb = action == FinalAction::reboot ? "Rebooting" : "Powering off";
-    spdlog::info("{}: {}", verb, reason);
+    make_console_blocking();
+    const auto& report = boot_report();
+    if (!problem.empty()) {
+        spdlog::error("{}", problem);
+        // The pipeline was cut short: its line is printed for it, a failure.
+        if (report.progress.load() == static_cast<int>(PipelineProgress::running))
+            spdlog::info("Execution is over, pipeline status: {}", report.status.load() ? report.status.load() : 1);
+    }
+    const bool reboot = report.reboot.load() != 0;
+    if (reboot) {
+        spdlog::info("Rebooting the computer");
+    } else {
+        // The line farms wait for (cmdline.md, "Console contract").
+        spdlog::info("It's now safe to turn off your computer");
+        if (int delay = report.poweroff_delay_seconds.load(); delay > 0) {
+            spdlog::info("powering off in {} s (b2c.poweroff_delay)", delay);
+            std::this_thread::sleep_for(std::chrono::seconds(delay));
+        }
+    }
+    auto custom = words(reboot ? report.reboot_cmd : report.shutdown_cmd);
+    if (!custom.empty())
+        run_custom_command(custom);
+    finish_machine(reboot);
+}
+
+void finish_machine(bool reboot)
+{
     stop_all_processes();
     sync();
     unmount_all();
     sync();
     tcdrain(STDERR_FILENO);
-    reboot(action == FinalAction::reboot ? RB_AUTOBOOT : RB_POWER_OFF);
+    ::reboot(reboot ? RB_AUTOBOOT : RB_POWER_OFF);
     // reboot(2) does not return for PID 1; if it does, never let init exit
     // (the kernel would panic): wait for ever.
     for (;;)

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/text.h"
+#include "pipeline/image_store.h"
 #include "pipeline/podman_args.h"
 
 namespace b2c::pipeline {
@@ -88,7 +89,16 @@ std::optional<std::string> create_container(const Runtime& runtime,
         }
         Command cmd;
         cmd.argv = create_argv(spec, status);
+        cmd.stall_timeout = runtime.pull_stall_timeout;
+        cmd.progress = runtime.received_bytes;
+        cmd.min_progress = pull_min_progress_bytes;
+        PullJournal journal(runtime.store_dir);
+        journal.begin();
         auto result = runtime.run(std::move(cmd));
+        journal.end();
+        if (result.stalled)
+            spdlog::error("the pull of '{}' received nothing for {} s: stopped", redact(spec.text, runtime.secrets),
+                          runtime.pull_stall_timeout.count());
         auto id = last_line(result.output);
         if (result.ok() && !id.empty()) {
             // What podman said before the ID: the pull ("Copying blob ...
@@ -120,24 +130,66 @@ std::optional<std::string> create_container(const Runtime& runtime,
     return std::nullopt;
 }
 
+bool image_looks_damaged(const CommandResult& start)
+{
+    if (start.exit_code < exit_cannot_run || start.exit_code > 127)
+        return false;
+    for (const auto& line : split(start.output, '\n')) {
+        if (!line.starts_with("Error:"))
+            continue;
+        const bool runtime_error = line.find("OCI runtime") != std::string::npos ||
+                                   line.find("crun:") != std::string::npos;
+        const bool missing = (line.find("executable file") != std::string::npos &&
+                              line.find("not found") != std::string::npos) ||
+                             line.find("no such file or directory") != std::string::npos ||
+                             line.find("No such file or directory") != std::string::npos;
+        if (runtime_error && missing)
+            return true;
+    }
+    return false;
+}
+
+namespace {
+
+CommandResult start_attached(const Runtime& runtime, const std::string& id)
+{
+    Command start;
+    start.argv = start_attached_argv(id, opens_stdin(runtime, id));
+    start.capture_output = false;  // the console is the container's terminal
+    start.keep_stderr = true;      // podman's own error, if any, is read too
+    return runtime.run(std::move(start));
+}
+
+}  // namespace
+
 int run_container(const Runtime& runtime, const cmdline::ContainerSpec& spec,
                   const Status& status)
 {
-    spdlog::info("starting container: {}", redact(spec.text, runtime.secrets));
+    const auto text = redact(spec.text, runtime.secrets);
+    spdlog::info("starting container: {}", text);
     auto id = create_container(runtime, spec, status);
     if (!id) {
-        spdlog::error("container '{}' could not be created: counted as exit code {}",
-                      redact(spec.text, runtime.secrets), exit_cannot_run);
+        spdlog::error("container '{}' could not be created: counted as exit code {}", text, exit_cannot_run);
         return exit_cannot_run;
     }
-    Command start;
-    start.argv = start_attached_argv(*id, opens_stdin(runtime, *id));
-    start.capture_output = false;  // the console is the container's terminal
-    auto result = runtime.run(std::move(start));
+    auto result = start_attached(runtime, *id);
+    if (image_looks_damaged(result)) {
+        spdlog::warn("the image of '{}' looks damaged (files missing, as a power cut during its pull leaves it): "
+                     "removing the images no container uses and pulling it again, once",
+                     text);
+        remove_container(runtime, *id);
+        runtime.run(prune_all_images_argv(), prune_timeout);
+        id = create_container(runtime, spec, status);
+        if (!id) {
+            spdlog::error("container '{}' could not be created: counted as exit code {}", text, exit_cannot_run);
+            return exit_cannot_run;
+        }
+        result = start_attached(runtime, *id);
+    }
     int code = result.exit_code < 0 ? exit_cannot_run : result.exit_code;
     code = confirmed_exit_code(runtime, *id, code);
     remove_container(runtime, *id);
-    spdlog::info("container exited with code {}: {}", code, redact(spec.text, runtime.secrets));
+    spdlog::info("container exited with code {}: {}", code, text);
     return code;
 }
 

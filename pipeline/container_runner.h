@@ -21,8 +21,14 @@ std::optional<std::string> create_container(const Runtime& runtime,
                                             const cmdline::ContainerSpec& spec,
                                             const Status& status);
 
+// Whether `podman start` failed because the image's files are not there
+// (podman's own error line names the OCI runtime and a missing file): what
+// a power cut during the image's pull leaves behind.
+bool image_looks_damaged(const CommandResult& start);
+
 // Creates, starts attached to the console, waits, removes. Returns the
-// container's exit code, exit_cannot_run if it never ran.
+// container's exit code, exit_cannot_run if it never ran. A start that
+// fails on a damaged image prunes the unused images and tries once more.
 int run_container(const Runtime& runtime, const cmdline::ContainerSpec& spec,
                   const Status& status);
 

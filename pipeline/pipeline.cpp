@@ -3,10 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include "common/log.h"
+#include "common/text.h"
 #include "pipeline/cleanup.h"
 #include "pipeline/container_runner.h"
+#include "pipeline/image_store.h"
 #include "pipeline/logins.h"
 #include "pipeline/mirror_hooks.h"
+#include "pipeline/podman_args.h"
 #include "pipeline/runtime.h"
 #include "pipeline/services.h"
 #include "pipeline/status.h"
@@ -18,10 +21,35 @@ namespace {
 
 // Returns false when the volumes could not all be set up; the failure is
 // in `status`.
+// Limits of the watchdog (Runtime::watch) on the steps that are ours.
+constexpr std::chrono::seconds logins_limit{600};
+constexpr std::chrono::seconds volumes_limit{900};
+constexpr std::chrono::seconds cleanup_limit{600};
+
+// A previous boot died during a pull (image_store.h): its images may lack
+// files. They go, with any container left; volumes stay.
+void recover_from_an_interrupted_pull(const Runtime& runtime)
+{
+    PullJournal journal(runtime.store_dir);
+    if (!journal.interrupted())
+        return;
+    Section section("b2c_image_store", "Image store check");
+    spdlog::warn("the previous boot stopped during a pull (a power cut?): its images may miss files that never "
+                 "reached the disk, so every image is removed and will be pulled again; volumes are kept");
+    for (auto argv : {remove_all_containers_argv(), remove_all_images_argv()})
+        if (auto result = runtime.run(argv, std::chrono::seconds(300)); !result.ok())
+            spdlog::error("'{}' failed (exit code {}): {}", format_command_line(argv), result.exit_code,
+                          trim(result.output));
+    journal.end();
+}
+
 bool prepare(const cmdline::Config& config, const Runtime& runtime, Status& status, ActiveVolumes& volumes,
              std::vector<VolumeMirror>& mirrors)
 {
+    runtime.watch("image store check", volumes_limit);
+    recover_from_an_interrupted_pull(runtime);
     if (!config.pipeline.logins.empty()) {
+        runtime.watch("registry logins", logins_limit);
         Section section("b2c_logins", "Registry logins");
         log_in(runtime, config.pipeline.logins);
     }
@@ -30,6 +58,7 @@ bool prepare(const cmdline::Config& config, const Runtime& runtime, Status& stat
     const bool persistent = config.storage.cache.kind != cmdline::CacheDevice::Kind::none;
     if (config.storage.volumes.empty() && !persistent)
         return true;
+    runtime.watch("volume setup", volumes_limit);
     Section section("b2c_volumes", "Volumes");
     if (persistent)
         remove_expired_volumes(runtime);
@@ -63,6 +92,7 @@ void run_runs(const cmdline::PipelineConfig& pipeline, const Runtime& runtime, S
         mirrors.at(cmdline::sync_container_start, status);
         int code = run_container(runtime, spec, status);
         record_container(status, spec, code, true);
+        runtime.report(status, false);
         mirrors.at(cmdline::sync_container_end, status);
         failed = failed || code != 0;
     }
@@ -70,8 +100,10 @@ void run_runs(const cmdline::PipelineConfig& pipeline, const Runtime& runtime, S
 
 void run_posts(const cmdline::PipelineConfig& pipeline, const Runtime& runtime, Status& status)
 {
-    for (const auto& spec : pipeline.posts)
+    for (const auto& spec : pipeline.posts) {
         record_container(status, spec, run_container(runtime, spec, status), false);
+        runtime.report(status, false);
+    }
 }
 
 void log_summary(const Status& status)
@@ -85,13 +117,19 @@ void log_summary(const Status& status)
 
 }  // namespace
 
-Status run_pipeline(const cmdline::Config& config, const Runtime& runtime)
+Status run_pipeline(const cmdline::Config& config, const Runtime& given)
 {
+    Runtime runtime = given;
+    runtime.pull_stall_timeout = config.pipeline.pull_stall_timeout;
     Status status;
+    runtime.report(status, false);
     ActiveVolumes volumes;
     std::vector<VolumeMirror> mirror_plans;
     bool volumes_ready = prepare(config, runtime, status, volumes, mirror_plans);
     const bool mirrored = !mirror_plans.empty();
+    // From here on, pulls (which watch their own progress), containers and
+    // transfers (which have their own retries) take the time they need.
+    runtime.watch("", std::chrono::seconds(0));
     // Only volumes that were all set up are mirrored: a volume left locked
     // or unmounted would look empty, and a push with `remove` would empty
     // the bucket.
@@ -119,12 +157,17 @@ Status run_pipeline(const cmdline::Config& config, const Runtime& runtime)
         mirrors.stop_watching();
         mirrors.at(cmdline::sync_pipeline_end, status);
     }
+    log_summary(status);
+    // The line farm executors wait for (cmdline.md, "Console contract").
+    spdlog::info("Execution is over, pipeline status: {}", status.status);
+    runtime.report(status, true);
     {
+        runtime.watch("clean-up", cleanup_limit);
         Section section("b2c_cleanup", "Clean-up");
         clean_up(runtime);
         volumes.release(runtime);  // keys, unmounts, then expired volumes
     }
-    log_summary(status);
+    runtime.watch("", std::chrono::seconds(0));
     return status;
 }
 

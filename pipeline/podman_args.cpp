@@ -100,6 +100,11 @@ Argv prune_all_images_argv()
     return {"podman", "image", "prune", "--all", "--force"};
 }
 
+Argv remove_all_images_argv()
+{
+    return {"podman", "image", "rm", "--all", "--force"};
+}
+
 Argv remove_all_containers_argv()
 {
     return {"podman", "container", "rm", "--all", "--force"};

@@ -39,6 +39,7 @@ Argv remove_argv(const std::string& id);
 Argv stop_argv(const std::string& id);
 
 Argv prune_all_images_argv();       // before the last create attempt
+Argv remove_all_images_argv();      // after a pull a power cut interrupted
 Argv remove_all_containers_argv();  // clean-up
 Argv prune_dangling_images_argv();  // clean-up
 
@@ -46,5 +47,9 @@ Argv prune_dangling_images_argv();  // clean-up
 // (attempts - 1 values).
 std::vector<std::chrono::seconds> create_retry_delays(int attempts);
 inline constexpr int create_attempts = 4;
+// A create (the pull) during which podman printed nothing and the machine
+// received less than this for Runtime::pull_stall_timeout is stopped, and
+// counts as a failed attempt: a registry that stalls cannot hang the machine.
+inline constexpr std::uint64_t pull_min_progress_bytes = 64 * 1024;
 
 }  // namespace b2c::pipeline

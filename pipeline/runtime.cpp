@@ -1,10 +1,14 @@
 #include "pipeline/runtime.h"
 
 #include <exception>
+#include <fstream>
+#include <sstream>
 #include <thread>
 #include <utility>
 
 #include <spdlog/spdlog.h>
+
+#include "common/text.h"
 
 namespace b2c::pipeline {
 
@@ -28,6 +32,25 @@ CommandResult Runtime::run(Command cmd) const
         spdlog::error("{}", result.output);
         return result;
     }
+}
+
+// The bytes received by every interface but the loopback (/proc/net/dev).
+std::uint64_t Runtime::default_received_bytes()
+{
+    std::ifstream dev("/proc/net/dev");
+    std::uint64_t total = 0;
+    std::string line;
+    while (std::getline(dev, line)) {
+        auto colon = line.find(':');
+        if (colon == std::string::npos)
+            continue;
+        auto name = trim(std::string_view(line).substr(0, colon));
+        std::istringstream fields(line.substr(colon + 1));
+        std::uint64_t bytes = 0;
+        if (name != "lo" && fields >> bytes)
+            total += bytes;
+    }
+    return total;
 }
 
 void Runtime::default_sleep(std::chrono::seconds duration)

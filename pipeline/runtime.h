@@ -3,8 +3,10 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/run_command.h"
@@ -29,6 +31,18 @@ struct Runtime {
     std::function<s3::MirrorReport(MirrorDirection, const std::string&, const s3::Location&, const s3::MirrorOptions&)>
         mirror = default_mirror;
     std::vector<std::string> secrets;  // redacted from every command's logs
+    // podman's store (image_store.h's journal lives there); empty: none on disk.
+    std::string store_dir;
+    // Bytes the machine received so far: a pull that receives nothing for
+    // `pull_stall_timeout` is stopped.
+    std::function<std::uint64_t()> received_bytes = default_received_bytes;
+    std::chrono::seconds pull_stall_timeout{600};
+    // The boot's bookkeeping (init wires them; no-ops by default): the
+    // current step and how long it may take (0: no limit), and the
+    // pipeline's status so far (`over` once its last line is printed).
+    std::function<void(std::string_view step, std::chrono::seconds limit)> watch = [](std::string_view,
+                                                                                     std::chrono::seconds) {};
+    std::function<void(const Status& status, bool over)> report = [](const Status&, bool) {};
 
     // Runs `cmd` through `execute` with our secrets. A program that cannot
     // be started gives exit code 127 and the reason as output, never throws.
@@ -37,6 +51,7 @@ struct Runtime {
     CommandResult run(std::vector<std::string> argv, std::chrono::seconds timeout) const;
 
     static void default_sleep(std::chrono::seconds duration);
+    static std::uint64_t default_received_bytes();
     static storage::Mount default_mount(const storage::MountSpec& spec);
     static storage::FscryptKey default_encrypt(const std::string& dir, const std::string& raw_key, bool reset);
     static bool default_is_encrypted(const std::string& dir);

@@ -22,6 +22,12 @@ std::optional<int> parse_status_line(std::string_view line)
     return value;
 }
 
+bool is_session_end_line(std::string_view line)
+{
+    auto text = trim(line);
+    return text.ends_with(kPowerOffLine) || text.ends_with(kRebootLine);
+}
+
 std::string strip_ansi(std::string_view text)
 {
     std::string out;
@@ -84,6 +90,8 @@ void ConsoleWatcher::scan_line(std::string_view line)
 {
     if (auto status = parse_status_line(line))
         status_ = status;
+    if (is_session_end_line(line))
+        session_ended_ = true;
     if (!alive_ && !is_firmware_line(line))
         alive_ = true;
 }

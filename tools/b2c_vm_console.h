@@ -10,11 +10,17 @@
 
 namespace b2c::vm {
 
-inline constexpr std::string_view kStatusMarker = "b2c: pipeline status: ";
+// The lines of the console contract (cmdline.md), as the original prints them.
+inline constexpr std::string_view kStatusMarker = "Execution is over, pipeline status: ";
+inline constexpr std::string_view kPowerOffLine = "It's now safe to turn off your computer";
+inline constexpr std::string_view kRebootLine = "Rebooting the computer";
 
-// N from a line containing "b2c: pipeline status: N" followed only by
-// white space (a leading timestamp or log prefix is fine).
+// N from a line containing "Execution is over, pipeline status: N" followed
+// only by white space (a leading "[12.34]: " is fine).
 std::optional<int> parse_status_line(std::string_view line);
+
+// Whether the line says the session is ending (power off or reboot).
+bool is_session_end_line(std::string_view line);
 
 // `text` without ANSI escape sequences (the firmware clears the screen).
 std::string strip_ansi(std::string_view text);
@@ -29,6 +35,7 @@ public:
     void finish();  // end of output: scans an unterminated last line
 
     std::optional<int> status() const { return status_; }  // the last one seen
+    bool session_ended() const { return session_ended_; }
     bool guest_alive() const { return alive_; }
 
 private:
@@ -37,6 +44,7 @@ private:
     static constexpr std::size_t kMaxLine = 4096;
     std::string partial_;
     std::optional<int> status_;
+    bool session_ended_ = false;
     bool alive_ = false;
 };
 

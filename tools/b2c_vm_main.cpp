@@ -42,6 +42,9 @@ int exit_code_for(const b2c::vm::RunResult& result)
         return b2c::vm::kExitTimeout;
     case RunEnd::interrupted:
         return 128 + result.signal;
+    case RunEnd::no_pipeline:
+        warn("the guest ended its session without running its pipeline: see the errors above");
+        return b2c::vm::kExitNoPipeline;
     case RunEnd::qemu_failed:
         warn(fmt::format("QEMU exited with code {} before the guest reported a status",
                          result.qemu_exit));

@@ -171,7 +171,9 @@ RunResult run_qemu(const std::vector<std::string>& argv, const RunSettings& sett
     else if (auto status = watcher.status()) {
         result.end = RunEnd::status;
         result.status = *status;
-    } else
+    } else if (watcher.session_ended())
+        result.end = RunEnd::no_pipeline;
+    else
         result.end = result.qemu_exit == 0 ? RunEnd::no_status : RunEnd::qemu_failed;
     return result;
 }

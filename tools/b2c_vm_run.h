@@ -22,6 +22,7 @@ public:
 
 enum class RunEnd {
     status,       // the guest printed its status (RunResult::status)
+    no_pipeline,  // the guest ended its session without a pipeline status (bad command line, no network...)
     no_status,    // QEMU ended normally, the guest printed no status
     qemu_failed,  // QEMU exited with an error (RunResult::qemu_exit)
     timeout,      // the deadline passed: QEMU was stopped

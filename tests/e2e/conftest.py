@@ -45,6 +45,21 @@ REG_WRONG_PASSWORD = "Wrong-b2c-0815"
 
 ANSI_RE = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|[@-Z\\-_])")
 
+# The console contract (docs/cmdline.md): the lines farm executors wait for,
+# and the regular expressions they match them with, on raw console bytes.
+STATUS_LINE = "Execution is over, pipeline status:"
+POWER_OFF_LINE = "It's now safe to turn off your computer"
+REBOOT_LINE = "Rebooting the computer"
+EXECUTOR_SUCCESS = re.compile(rb"\[.*\]: Execution is over, pipeline status: 0\r$", re.M)
+EXECUTOR_SESSION_END = re.compile(rb"^.*It's now safe to turn off your computer\r$", re.M)
+
+
+def executor_status(raw: bytes):
+    """N of the last status line as an executor would read it (with its
+    \\r), or None."""
+    found = re.findall(rb"\[.*\]: Execution is over, pipeline status: (-?[0-9]+)\r$", raw, re.M)
+    return int(found[-1]) if found else None
+
 
 # Under TCG with 2 vCPUs (QEMU 7.2, Debian 12), a few boots in a hundred
 # hang: both CPUs spin in the kernel (soft lockups naming podman and
@@ -343,6 +358,19 @@ class BootResult:
         """The console text after the first line containing marker."""
         at = self.text.find(marker)
         return "" if at < 0 else self.text[at:]
+
+    def after_section(self, section_id: str) -> str:
+        """The console text from the start of the GitLab section `section_id`."""
+        return self.after(f":{section_id}[collapsed=true]")
+
+    def executor_saw_success(self) -> bool:
+        return bool(EXECUTOR_SUCCESS.search(self.raw))
+
+    def executor_saw_session_end(self) -> bool:
+        return bool(EXECUTOR_SESSION_END.search(self.raw))
+
+    def executor_status(self):
+        return executor_status(self.raw)
 
 
 def log_path_for(request) -> pathlib.Path:

@@ -7,6 +7,7 @@ import subprocess
 import pytest
 
 from conftest import REG_PASSWORD
+from farm_corpus import CORPUS
 
 
 def dry_run(b2c_init, cmdline):
@@ -71,3 +72,20 @@ def test_password_not_printed(b2c_init):
     assert code == 0, why(code, out)
     assert REG_PASSWORD not in out, why(code, out)
     assert "login" in out, why(code, out)
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_farm_job_lines_are_accepted_as_they_are(b2c_init, name):
+    """The command lines farms send (farm_corpus.py): no error, no warning,
+    and the plan shows every container with its image."""
+    line = CORPUS[name]
+    code, out = dry_run(b2c_init, line)
+    assert code == 0, why(code, out)
+    complaints = [l for l in out.splitlines() if l.startswith(("error:", "warning:"))]
+    assert not complaints, why(code, out)
+    containers = re.findall(r'b2c\.(?:container|run)="([^"]*)"', line)
+    creates = [l for l in out.splitlines() if l.startswith("podman create")]
+    assert len(creates) == len(containers), why(code, out)
+    for create, container in zip(creates, containers):
+        image = next(w for w in container.split() if w.startswith(("docker://", "registry.local/")))
+        assert image in create, why(code, out)

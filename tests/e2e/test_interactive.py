@@ -8,7 +8,7 @@ import signal
 import subprocess
 import time
 
-from conftest import clean_console, log_path_for, vm_argv
+from conftest import STATUS_LINE, clean_console, log_path_for, vm_argv
 
 
 class PtyVm:
@@ -103,6 +103,6 @@ def test_interactive_shell_on_serial_console(request, b2c_vm, initramfs, image):
         vm.send("exit 4\r")
         code = vm.wait(120)
         assert code == 4, why(f"expected b2c-vm to exit 4, got {code}")
-        assert "b2c: pipeline status: 4" in vm.text[mark:], why("no status line")
+        assert f"{STATUS_LINE} 4" in vm.text[mark:], why("no status line")
     finally:
         vm.close()

@@ -2,7 +2,7 @@
 `tls_verify=false` extension sub-option)."""
 import re
 
-from conftest import REG_PASSWORD, REG_USER, REG_WRONG_PASSWORD
+from conftest import REG_PASSWORD, REG_USER, REG_WRONG_PASSWORD, STATUS_LINE
 from test_pipeline import VM_FAILURES, lines
 
 
@@ -29,4 +29,4 @@ def test_login_wrong_password_fails_without_leaking(boot, auth_registry, busybox
         "\n".join(l for l in r.text.splitlines() if REG_WRONG_PASSWORD in l))
     assert not lines(r.text, "auth-pull-9"), r.why("the container ran without valid credentials?")
     assert r.code != 0 and r.code not in VM_FAILURES, r.why("expected a non-zero pipeline status")
-    assert "b2c: pipeline status:" in r.text, r.why()
+    assert STATUS_LINE in r.text, r.why()

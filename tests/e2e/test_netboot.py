@@ -60,5 +60,5 @@ def test_ipxe_netboot_over_http(request, tmp_path, b2c_vm, initramfs, image):
     assert "iPXE" in text, why
     assert "b2c: netbooting over HTTP" in text, "iPXE should have run our TFTP script\n" + why
     assert re.search(r"^netbooted-42 on netbooted$", text, re.MULTILINE), why
-    assert re.search(r"b2c: pipeline status: 0", text), why
+    assert re.search(r"Execution is over, pipeline status: 0", text), why
     assert proc.returncode == 0, why

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from conftest import free_port
-from test_pipeline import VM_FAILURES, lines
+from test_pipeline import assert_ended_before_pipeline, lines
 
 
 def socket_nic(mode, port, mac):
@@ -102,7 +102,7 @@ def test_extra_args_url_adds_options(boot, image, extra_args):
              f"b2c.run=\"{image} sh -c 'echo cmdline-ran-$((1+1))'\"")
     assert r.code == 0, r.why("expected status 0")
     assert server.requests == ["/args"]
-    text = r.after("=== Extra options ===") or r.text
+    text = r.after_section("extra_args") or r.text
     first = text.find("cmdline-ran-2")
     second = text.find("extra-ran-7 on from-extra")
     assert first >= 0, r.why("the command line's b2c.run should run")
@@ -113,33 +113,27 @@ def test_extra_args_download_failure_powers_off_without_running(boot, image, ext
     server = extra_args("")
     r = boot(f"b2c.extra_args_url=http://10.0.2.2:{server.port}/missing",
              f"b2c.run=\"{image} sh -c 'echo ran-$((2+2))'\"")
-    assert r.code not in VM_FAILURES, r.why("the machine must end cleanly")
-    assert r.code != 0, r.why("a failed download must give a failed status")
     assert f"cannot download http://10.0.2.2:{server.port}/missing: the server answered HTTP 404" in r.text, \
         r.why("expected the URL and the reason")
     assert not lines(r.text, "ran-4"), r.why("the pipeline must not run")
-    assert "Powering off" in r.after("b2c: pipeline status:"), r.why("expected a clean power off")
+    assert_ended_before_pipeline(r)
 
 
 def test_bad_cidr_and_bad_route_are_refused(boot, image):
     r = boot("b2c.iface=eth0,address=10.0.2.300/24",
              "b2c.iface=eth1,address=192.168.1.1/24,route=10.0.0.0/8",
              f"b2c.run=\"{image} sh -c 'echo ran-$((2+2))'\"")
-    assert r.code not in VM_FAILURES, r.why("the machine must end cleanly")
-    assert r.code != 0, r.why("errors must give a failed status")
     assert re.search(r"b2c\.iface.*address=10\.0\.2\.300/24 is not an IPv4 address", r.text), r.why("bad CIDR")
     assert re.search(r"b2c\.iface.*route=10\.0\.0\.0/8 is not a route", r.text), r.why("bad route")
     assert not lines(r.text, "ran-4"), r.why("the pipeline must not run")
-    assert "Powering off" in r.after("b2c: pipeline status:"), r.why("expected a clean power off")
+    assert_ended_before_pipeline(r)
 
 
 def test_missing_interface_powers_off_naming_it(boot, image):
     r = boot("b2c.iface=eth5,dhcp", f"b2c.run=\"{image} sh -c 'echo ran-$((2+2))'\"")
-    assert r.code not in VM_FAILURES, r.why("the machine must end cleanly")
-    assert r.code != 0
     assert "network interface eth5 did not appear within 10 s" in r.text, r.why("expected eth5 named")
     assert not lines(r.text, "ran-4"), r.why("the pipeline must not run")
-    assert "Powering off" in r.after("b2c: pipeline status:"), r.why("expected a clean power off")
+    assert_ended_before_pipeline(r)
 
 
 def test_farm_gateway_with_two_machines(start_boot, registry, busybox_image):

@@ -8,8 +8,20 @@ shows `echo run1-$((20+1))`, only the container prints `run1-21`.
 """
 import re
 
+from conftest import STATUS_LINE
+
 # Codes of b2c-vm that mean "the harness/VM went wrong", not a guest status.
 VM_FAILURES = {200: "bad usage", 201: "QEMU failed", 202: "timeout", 203: "no status"}
+# b2c-vm's code for a guest that ended its session before any pipeline.
+ENDED_BEFORE_PIPELINE = 204
+
+
+def assert_ended_before_pipeline(r):
+    """A boot that never reached its pipeline (bad command line, no
+    network, ...): no status line, but the session's end all the same."""
+    assert r.code == ENDED_BEFORE_PIPELINE, r.why("expected b2c-vm's 204: the session ended before the pipeline")
+    assert STATUS_LINE not in r.text, r.why("no pipeline ran: no status line expected")
+    assert r.executor_saw_session_end(), r.why("a farm executor must see the session end (with its \\r)")
 
 
 def lines(text, pattern):
@@ -25,13 +37,13 @@ def test_output_reaches_console(boot, image):
     r = boot(f'b2c.run="{image} echo hello-from-b2c"')
     assert r.code == 0, r.why("expected pipeline status 0")
     assert lines(r.text, "hello-from-b2c"), r.why("the container's output is not on the console")
-    assert "b2c: pipeline status: 0" in r.text, r.why()
+    assert f"{STATUS_LINE} 0" in r.text, r.why()
 
 
 def test_exit_code_propagates(boot, image):
     r = boot(f"b2c.run=\"{image} sh -c 'exit 7'\"")
     assert r.code == 7, r.why("expected b2c-vm to exit with the container's code 7")
-    assert "b2c: pipeline status: 7" in r.text, r.why()
+    assert f"{STATUS_LINE} 7" in r.text, r.why()
 
 
 def test_runs_in_order_then_post_with_pipeline_env(boot, image):

@@ -61,7 +61,7 @@ def disk_contains(path, needle: bytes):
 
 
 def pipeline_end_uptime(r):
-    m = re.search(r"\[\s*([0-9.]+)\] info: b2c: pipeline status:", r.text)
+    m = re.search(r"\[([0-9.]+)\]: Execution is over, pipeline status:", r.text)
     return float(m.group(1)) if m else None
 
 

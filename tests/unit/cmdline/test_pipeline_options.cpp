@@ -126,3 +126,16 @@ TEST_CASE("b2c.login: an unknown sub-option is a warning that names it")
     CHECK(contains(only_warning(config), "b2c.login"));
     CHECK(contains(only_warning(config), "flavour"));
 }
+
+TEST_CASE("b2c.pull_stall_timeout (extension)")
+{
+    CHECK(parse_config("").pipeline.pull_stall_timeout.count() == 600);
+    CHECK(parse_config("b2c.pull_stall_timeout=30").pipeline.pull_stall_timeout.count() == 30);
+    for (auto bad : {"soon", "-1", "5", "100000"}) {
+        INFO(bad);
+        auto config = parse_config(std::string("b2c.pull_stall_timeout=") + bad);
+        CHECK(config.pipeline.pull_stall_timeout.count() == 600);
+        CHECK(contains(only_error(config), "b2c.pull_stall_timeout: "));
+    }
+    CHECK(contains(describe(parse_config("b2c.pull_stall_timeout=30")), "pulls stopped after 30 s without progress"));
+}

@@ -244,3 +244,13 @@ TEST_CASE("b2c.filesystem: type= is a file system type name")
     for (auto good : {"ext4", "nfs4", "9p", "virtiofs", "fuse.sshfs", "smb3"})
         CHECK(parse_config(std::string("b2c.filesystem=fs,src=x,type=") + good).diagnostics.empty());
 }
+
+TEST_CASE("b2c.volume: mirror= used in one direction only is no mistake")
+{
+    // A farm job pulls its traces and never pushes them.
+    auto config = parse_config(minio + "b2c.volume=traces,mirror=srv-s3/traces,pull_on=pipeline_start,overwrite");
+    CHECK(config.diagnostics.empty());
+    CHECK_FALSE(contains(describe(config), "push to"));
+    config = parse_config(minio + "b2c.volume=v,mirror=srv-s3/b");
+    CHECK(contains(only_warning(config), "v: mirror= without pull_on= or push_on=, the volume is never synced"));
+}

@@ -73,6 +73,17 @@ TEST_CASE("run_command: a command that makes no progress is killed")
     CHECK(result.stalled);
 }
 
+TEST_CASE("run_command: growth below min_progress is no progress")
+{
+    std::atomic<std::uint64_t> counter{0};
+    auto cmd = shell("sleep 100");
+    cmd.stall_timeout = std::chrono::seconds(2);
+    cmd.progress = [&] { return ++counter; };  // a byte a second: ARP, not a pull
+    cmd.min_progress = 1000;
+    auto result = run_command(cmd);
+    CHECK(result.stalled);
+}
+
 TEST_CASE("run_command: progress keeps a silent command alive")
 {
     std::atomic<std::uint64_t> counter{0};

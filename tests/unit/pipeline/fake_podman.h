@@ -25,6 +25,7 @@ struct Podman {
     std::set<std::string> missing_images;           // create always fails
     std::set<std::string> full_store_images;        // create fails: no space left on device
     std::map<std::string, int> create_failures;     // image -> failures before success
+    std::set<std::string> damaged_images;           // start fails as crun does on missing files, until a prune
     std::set<std::string> existing_volumes;
     std::set<std::string> failing_logins;           // registries
     std::set<std::string> failing_mounts;           // sources
@@ -150,7 +151,15 @@ struct Podman {
                 r.output = "Trying to pull " + image + "...\nWriting manifest\n" + id + "\n";
             }
         } else if (sub(1) == "start" && sub(2) == "--attach") {
-            r.exit_code = exit_code_of(a.back());
+            if (damaged_images.count(created.at(a.back()).back())) {
+                r.exit_code = 127;
+                r.output = "Error: crun: executable file `sh` not found in $PATH: No such file or directory: OCI "
+                           "runtime attempted to invoke a command that was not found\n";
+            } else {
+                r.exit_code = exit_code_of(a.back());
+            }
+        } else if (sub(1) == "image" && sub(2) == "prune" && contains(a, "--all")) {
+            damaged_images.clear();
         } else if (sub(1) == "container" && sub(2) == "inspect") {
             const auto& argv = created.at(a.back());
             if (sub(4) == "{{.State.ExitCode}}")

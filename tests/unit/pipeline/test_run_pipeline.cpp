@@ -1,6 +1,11 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+
 #include "fake_podman.h"
 #include "pipeline/container_runner.h"
 #include "pipeline/podman_args.h"
@@ -290,4 +295,114 @@ TEST_CASE("the pipeline redacts the configuration's passwords and keys")
     auto secrets = config.secrets();
     std::sort(secrets.begin(), secrets.end());
     CHECK(secrets == std::vector<std::string>{"AK", "KEY", "SK", "pw"});
+}
+
+TEST_CASE("a pull that receives nothing is stopped: every create has a stall limit and a progress probe")
+{
+    fake::Podman podman;
+    Config config;
+    config.pipeline.runs = {container("a")};
+    config.pipeline.pull_stall_timeout = std::chrono::seconds(42);
+    run_pipeline(config, podman.runtime());
+    bool seen = false;
+    for (const auto& cmd : podman.calls) {
+        if (cmd.argv.size() > 1 && cmd.argv[1] == "create") {
+            seen = true;
+            CHECK(cmd.stall_timeout == std::chrono::seconds(42));
+            CHECK(cmd.min_progress == pull_min_progress_bytes);
+            CHECK(cmd.progress);
+        }
+    }
+    CHECK(seen);
+}
+
+TEST_CASE("a start that fails on a damaged image prunes the unused images, pulls again and starts once more")
+{
+    fake::Podman podman;
+    podman.damaged_images = {"broken"};
+    Config config;
+    config.pipeline.runs = {container("broken")};
+    auto status = run_pipeline(config, podman.runtime());
+    CHECK(status.status == 0);
+    auto lines = podman.lines();
+    auto prune = std::find(lines.begin(), lines.end(), "podman image prune --all --force");
+    REQUIRE(prune != lines.end());
+    CHECK(std::count_if(prune, lines.end(), [](const std::string& l) { return l.rfind("podman create", 0) == 0; }) ==
+          1);
+    CHECK(podman.attached_images() == std::vector<std::string>{"broken", "broken"});
+    // Starts keep podman's own error so that it can be read.
+    for (const auto& cmd : podman.calls)
+        if (cmd.argv.size() > 2 && cmd.argv[1] == "start" && cmd.argv[2] == "--attach")
+            CHECK(cmd.keep_stderr);
+}
+
+TEST_CASE("a container's own failure is not taken for a damaged image")
+{
+    b2c::CommandResult own;
+    own.exit_code = 127;
+    own.output = "sh: foo: not found\n";
+    CHECK_FALSE(image_looks_damaged(own));
+    own.output = "Error: crun: executable file `sh` not found in $PATH: No such file or directory\n";
+    CHECK(image_looks_damaged(own));
+    own.exit_code = 1;
+    CHECK_FALSE(image_looks_damaged(own));
+}
+
+TEST_CASE("a pull a power cut interrupted: every image goes before anything uses the store, volumes stay")
+{
+    auto store = std::filesystem::temp_directory_path() / "b2c-unit-store";
+    std::filesystem::remove_all(store);
+    std::filesystem::create_directories(store);
+    std::ofstream(store / ".b2c-pull-in-progress");
+    fake::Podman podman;
+    auto runtime = podman.runtime();
+    runtime.store_dir = store.string();
+    Config config;
+    config.pipeline.runs = {container("a")};
+    run_pipeline(config, runtime);
+    auto lines = podman.lines();
+    REQUIRE(lines.size() >= 2);
+    CHECK(lines[0] == "podman container rm --all --force");
+    CHECK(lines[1] == "podman image rm --all --force");
+    CHECK(std::none_of(lines.begin(), lines.end(),
+                       [](const std::string& l) { return l.find("volume rm") != std::string::npos; }));
+    // The pull of this boot went through the journal, and ended.
+    CHECK_FALSE(std::filesystem::exists(store / ".b2c-pull-in-progress"));
+    std::filesystem::remove_all(store);
+}
+
+TEST_CASE("the status line comes after the posts and end hooks, before the clean-up, under the watchdog")
+{
+    fake::Podman podman;
+    podman.exit_codes = {{"a", 3}};
+    auto runtime = podman.runtime();
+    std::vector<std::string> events;
+    runtime.watch = [&](std::string_view step, std::chrono::seconds limit) {
+        events.push_back(fmt::format("watch '{}' {}", step, limit.count()));
+    };
+    runtime.report = [&](const Status& status, bool over) {
+        events.push_back(fmt::format("report {} {}", status.status, over ? "over" : "running"));
+    };
+    auto execute = runtime.execute;
+    runtime.execute = [&](const b2c::Command& cmd) {
+        events.push_back(cmd.argv.at(1) + (cmd.argv.size() > 2 ? " " + cmd.argv[2] : ""));
+        return execute(cmd);
+    };
+    Config config;
+    config.pipeline.runs = {container("a")};
+    config.pipeline.posts = {container("p")};
+    run_pipeline(config, runtime);
+    auto at = [&](const std::string& event) { return std::find(events.begin(), events.end(), event) - events.begin(); };
+    auto over = at("report 3 over");
+    REQUIRE(over < static_cast<long>(events.size()));
+    CHECK(at("watch '' 0") < at("create --privileged"));        // containers run without a limit
+    CHECK(over < at("watch 'clean-up' 600"));
+    CHECK(at("watch 'clean-up' 600") < at("container rm"));      // the clean-up has one
+    CHECK(events.back() == "watch '' 0");
+    // Both containers ran before the line: the post's start comes first.
+    long last_start = 0;
+    for (std::size_t i = 0; i < events.size(); ++i)
+        if (events[i] == "start --attach")
+            last_start = static_cast<long>(i);
+    CHECK(last_start < over);
 }
