@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from conftest import record_measurement
 from test_pipeline import VM_FAILURES, lines
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent.parent / "host"))
@@ -22,16 +23,9 @@ from s3servers import RGWServer, S3rverServer  # noqa: E402
 def rgw_cluster(tmp_path_factory):
     """Started only if a test asks for RGW; radosgw listens on 127.0.0.1,
     which the guest reaches as 10.0.2.2 (QEMU's user network)."""
-    missing = rgw.missing_programs()
-    if missing:
-        pytest.fail(f"{', '.join(missing)} missing: apt-get install radosgw ceph-mon ceph-osd "
-                    "(ci/install-deps does)")
-    cluster = rgw.RGW(tmp_path_factory.mktemp("rgw"))
-    try:
-        cluster.start()
+    with rgw.started(tmp_path_factory.mktemp("rgw")) as cluster:
+        record_measurement(f"Ceph RGW cluster for the S3 tests: {cluster.describe_start()}")
         yield cluster
-    finally:
-        cluster.stop()
 
 
 @pytest.fixture

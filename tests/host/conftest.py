@@ -39,15 +39,7 @@ def rgw_cluster(tmp_path_factory):
     """One Ceph cluster (tests/host/rgw.py) for the whole session: it takes
     ~3-5 s to start. Each test takes a user of its own (RGW.add_user), in a
     tenant of its own: bucket names do not collide between tests."""
-    missing = rgw.missing_programs()
-    if missing:
-        pytest.fail(f"{', '.join(missing)} missing: apt-get install radosgw ceph-mon ceph-osd "
-                    "(ci/install-deps does)")
-    cluster = rgw.RGW(tmp_path_factory.mktemp("rgw"))
-    try:
-        cluster.start()
+    with rgw.started(tmp_path_factory.mktemp("rgw")) as cluster:
         print(f"\nRGW cluster: {cluster.describe_start()}")  # with pytest -s
         yield cluster
         print(f"\nRGW cluster: {cluster.rss_kib() // 1024} MiB resident at the end")
-    finally:
-        cluster.stop()

@@ -24,6 +24,7 @@ Every daemon runs in the foreground (-f) as a child of the test process,
 dies with it (PR_SET_PDEATHSIG) and is stopped by stop(), pass or fail.
 Their logs stay in DIRECTORY/log until the directory is deleted.
 """
+import contextlib
 import ctypes
 import json
 import os
@@ -53,8 +54,20 @@ def _die_with_parent():
     ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
 
 
-def missing_programs():
-    return [name for name in REQUIRED if shutil.which(name) is None]
+@contextlib.contextmanager
+def started(directory):
+    """A started RGW in `directory`, stopped at the end of the block, even
+    when it failed to start."""
+    missing = [name for name in REQUIRED if shutil.which(name) is None]
+    if missing:
+        raise RuntimeError(f"{', '.join(missing)} missing: apt-get install radosgw ceph-mon ceph-osd "
+                           "(ci/install-deps does)")
+    cluster = RGW(directory)
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
 
 
 class RGW:
