@@ -81,6 +81,10 @@ int main(int argc, char* argv[])
             std::cout << b2c::mirror::help_text();
             return 0;
         }
+        if (command.version) {
+            std::cout << b2c::mirror::version_text();
+            return 0;
+        }
         auto aliases = load_aliases(command);
         return command.list ? list(command, aliases) : mirror(command, aliases);
     } catch (const UsageError& e) {

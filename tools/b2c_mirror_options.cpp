@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include <boost/program_options.hpp>
+#include <curl/curl.h>
 #include <fmt/format.h>
 
 #include "common/text.h"
@@ -19,6 +20,7 @@ po::options_description describe(MirrorCommand& c, std::string& threshold, std::
     po::options_description desc("Options");
     desc.add_options()
         ("help,h", po::bool_switch(&c.help), "show this help and exit")
+        ("version", po::bool_switch(&c.version), "show the versions of b2c-mirror and of its libcurl, and exit")
         ("overwrite", po::bool_switch(&o.overwrite), "replace destination files that differ (default: keep them)")
         ("remove", po::bool_switch(&o.remove), "delete destination files the source does not have")
         ("exclude", po::value(&o.exclude)->value_name("GLOB")->composing(),
@@ -76,7 +78,7 @@ MirrorCommand parse_command(int argc, const char* const argv[])
     } catch (const po::error& e) {
         throw UsageError(e.what());
     }
-    if (command.help)
+    if (command.help || command.version)
         return command;
     if (vm.count("encrypt-key"))
         command.options.sse_c_key = vm["encrypt-key"].as<std::string>();
@@ -115,6 +117,11 @@ std::string help_text()
         << "\nExit codes: 0 all done, 1 some files failed (listed) or the mirror could not\n"
            "start, 2 bad usage.\n";
     return out.str();
+}
+
+std::string version_text()
+{
+    return fmt::format("b2c-mirror {}\n{}\n", B2C_VERSION, curl_version());
 }
 
 s3::Endpoint parse_alias_value(const std::string& alias, const std::string& value)

@@ -19,6 +19,7 @@ struct MirrorCommand {
     std::optional<std::string> list;     // --list ALIAS/BUCKET[/PREFIX]
     std::optional<std::string> config_file;
     bool help = false;
+    bool version = false;                // --version: ours and the libcurl we run with
 };
 
 // Bad usage: the message says what to change. b2c-mirror exits with 2.
@@ -29,6 +30,9 @@ public:
 
 MirrorCommand parse_command(int argc, const char* const argv[]);
 std::string help_text();
+// "b2c-mirror VERSION" then the libcurl linked in (curl_version()): the
+// tests read it to know whether SSE-C can be signed right (libcurl >= 8.10).
+std::string version_text();
 
 using Aliases = std::map<std::string, s3::Endpoint>;
 

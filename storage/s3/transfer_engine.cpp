@@ -269,8 +269,9 @@ void TransferEngine::finish(CURL* easy, CURLcode code)
             }
         } else {
             outcome.error = fmt::format("HTTP {}", outcome.status);
-            if (error)
-                outcome.error += fmt::format(" {}: {}", error->code, error->message);
+            if (error)  // RGW sends a <Code> with no <Message>
+                outcome.error += error->message.empty() ? " " + error->code
+                                                        : fmt::format(" {}: {}", error->code, error->message);
             transient = status_is_transient(outcome.status, outcome.s3_code);
         }
     }

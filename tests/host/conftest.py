@@ -5,6 +5,7 @@ import time
 import pytest
 
 from netns import Namespaces
+import rgw
 
 
 def pytest_configure(config):
@@ -31,3 +32,14 @@ def namespaces():
         yield spaces
     finally:
         spaces.close()
+
+
+@pytest.fixture(scope="session")
+def rgw_cluster(tmp_path_factory):
+    """One Ceph cluster (tests/host/rgw.py) for the whole session: it takes
+    ~3-5 s to start. Each test takes a user of its own (RGW.add_user), in a
+    tenant of its own: bucket names do not collide between tests."""
+    with rgw.started(tmp_path_factory.mktemp("rgw")) as cluster:
+        print(f"\nRGW cluster: {cluster.describe_start()}")  # with pytest -s
+        yield cluster
+        print(f"\nRGW cluster: {cluster.rss_kib() // 1024} MiB resident at the end")

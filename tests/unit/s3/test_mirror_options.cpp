@@ -33,6 +33,14 @@ TEST_CASE("b2c-mirror's options")
     CHECK(defaults.options.multipart_threshold == 64u << 20);
     CHECK(defaults.options.attempts == 5);
     CHECK(parse({"--list", "minio/bkt"}).list == std::optional<std::string>("minio/bkt"));
+    CHECK(parse({"--version"}).version);  // no SRC and DST needed
+}
+
+TEST_CASE("b2c-mirror --version names the libcurl it runs with")
+{
+    auto text = version_text();
+    CHECK(text.rfind("b2c-mirror ", 0) == 0);
+    CHECK(text.find("\nlibcurl/") != std::string::npos);
 }
 
 TEST_CASE("b2c-mirror's usage errors")

@@ -62,6 +62,19 @@ TEST_CASE("an S3 error that will not pass is not retried, and says why")
     CHECK(server.requests().size() == 1);
 }
 
+TEST_CASE("an S3 error without a message is its code alone")
+{
+    // What Ceph's RGW (16.2) answers to a wrong signature.
+    LoopbackServer server({LoopbackServer::answer(
+        403, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SignatureDoesNotMatch</Code><Message></Message>"
+             "<RequestId>tx00000c309a6b5511c27dd-006b0d5aa1-100d-default</RequestId>"
+             "<HostId>100d-default-default</HostId></Error>")});
+    TransferEngine engine({"AK", "TOPSECRET"}, quick(5));
+    auto outcome = get(engine, url_of(server));
+    CHECK(outcome.s3_code == "SignatureDoesNotMatch");
+    CHECK(outcome.error == "HTTP 403 SignatureDoesNotMatch");
+}
+
 TEST_CASE("the attempts are bounded, and the error says how many were made")
 {
     LoopbackServer server({LoopbackServer::answer(500), LoopbackServer::answer(502)});
