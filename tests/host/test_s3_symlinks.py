@@ -7,16 +7,14 @@ import subprocess
 
 import pytest
 
-from s3rver import S3rver
-
-SECRET = "S3RVER"
+from s3servers import S3rverServer
 
 
 @pytest.fixture
 def s3(tmp_path):
-    server = S3rver(tmp_path / "s3rver")
+    server = S3rverServer(tmp_path / "s3rver")
     yield server
-    server.kill()
+    server.stop()
 
 
 @pytest.fixture
@@ -26,7 +24,7 @@ def mirror(build_dir, s3):
         pytest.fail(f"{binary} is missing: build it first")
 
     def run(*args, check=True):
-        env = dict(os.environ, B2C_MINIO_local=f"{s3.url},S3RVER,{SECRET}")
+        env = dict(os.environ, B2C_MINIO_local=f"{s3.url},{s3.access_key},{s3.secret_key}")
         result = subprocess.run([str(binary), *map(str, args)], capture_output=True, text=True, env=env,
                                 timeout=120)
         if check:
