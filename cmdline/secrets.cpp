@@ -114,10 +114,24 @@ void add_spans(std::string_view text, std::size_t offset, std::vector<Span>& spa
     }
 }
 
+// A span without the quotes around its value: printed, `password="***"`
+// keeps its quotes and the line still reads as the kernel split it.
+Span without_quotes(std::string_view text, Span span)
+{
+    auto [first, last] = span;
+    while (first < last && text[first] == '"')
+        ++first;
+    while (last > first && text[last - 1] == '"')
+        --last;
+    return first < last ? Span{first, last} : span;
+}
+
 std::vector<Span> merged_spans(std::string_view text)
 {
     std::vector<Span> spans;
     add_spans(text, 0, spans);
+    for (auto& span : spans)
+        span = without_quotes(text, span);
     std::sort(spans.begin(), spans.end());
     std::vector<Span> merged;
     for (const auto& span : spans) {

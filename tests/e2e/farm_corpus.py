@@ -46,12 +46,14 @@ NOT_OURS = ("loglevel", "console", "earlyprintk", "SALAD.machine_id", "extra", "
 
 def for_qemu(line: str, registry_port: int, ntp_port: int, s3_port: int) -> str:
     """The line with the farm's servers replaced by the test's, as the
-    guest reaches the host (10.0.2.2). The registry is plain HTTP, so the
-    one container of the corpus without --tls-verify=false (the CI job's
-    first, whose farm registry on :8001 speaks https) gets it."""
-    line = line.replace("docker://10.42.0.1:8001/infra/machine-registration:latest check",
-                        f"--tls-verify=false docker://10.0.2.2:{registry_port}/infra/machine-registration:latest "
-                        "check")
+    guest reaches the host (10.0.2.2). The test's registry is plain HTTP:
+    the containers of the CI job, which trust the farm's registries as they
+    are (https, or insecure in the farm's own configuration), get
+    --tls-verify=false."""
+    for image in ("docker://10.42.0.1:8001/infra/machine-registration:latest",
+                  "docker://10.42.0.1:8002/tests/mesa:12345"):
+        line = line.replace(f" {image}", f" --tls-verify=false {image}").replace(
+            f'"{image}', f'"--tls-verify=false {image}')
     for port in ("8001", "8002"):
         line = line.replace(f"10.42.0.1:{port}", f"10.0.2.2:{registry_port}")
     line = line.replace("registry.local", f"10.0.2.2:{registry_port}")

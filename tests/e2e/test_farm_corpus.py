@@ -1,0 +1,123 @@
+"""The job command lines farms send (farm_corpus.py), booted as a farm
+would, and judged as a farm's executor judges them: by the regular
+expressions it matches on the raw console bytes, with their \\r,
+  \\[.*\\]: Execution is over, pipeline status: 0\\r$   (the job succeeded)
+  ^.*It's now safe to turn off your computer\\r$      (the session ended)
+The farm's servers are the test's own: a registry, chronyd, s3rver."""
+import io
+import pathlib
+import re
+import sys
+import tarfile
+
+import pytest
+
+from conftest import _run, make_busybox_rootfs_tar
+from farm_corpus import CI_JOB, GATEWAY, KEY, REGISTRATION, S3_JOB, for_qemu
+from test_ntp import chronyd  # noqa: F401 (a fixture)
+from test_pipeline import lines
+from test_storage import disks, raw_disk
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent.parent / "host"))
+from s3servers import S3rverServer  # noqa: E402
+
+# What the farm's images do, each printing a line the log cannot contain
+# (computed by the container's shell).
+SCRIPTS = {
+    "bin/register": "echo registered-$((40+2))",
+    "bin/check": "echo checked-$((40+3))",
+    "bin/mesa-test": "echo mesa-ran-$((1+1)); touch /storage/mesa-was-here && echo cache-tmp-bound-$((2+1))",
+    # The gateway's init fails: the pipeline's status is its exit code.
+    "bin/init": "grep -q ' /mnt/tmp ' /proc/mounts && grep -q ' /mnt/permanent ' /proc/mounts && "
+                "echo gateway-volumes-$((3+4)); exit 3",
+    "entrypoint": "pwd; echo result-$((6*7)) > /job/results.txt; mkdir -p /job/logs; echo log > /job/logs/run.log; "
+                  "cat /traces/previous.txt; echo test-env-done-$((1+1))",
+}
+REPOSITORIES = ["infra/machine_registration:latest", "infra/machine-registration:latest", "tests/mesa:12345",
+                "gateway:latest", "user/test-env:latest"]
+
+
+@pytest.fixture(scope="module")
+def farm_images(session_tmp, podman_store, registry, busybox_image):
+    """One image with every script, under each repository the corpus names."""
+    tar = session_tmp / "farm-rootfs.tar"
+    make_busybox_rootfs_tar(tar)
+    with tarfile.open(tar, "a") as archive:
+        for path, body in SCRIPTS.items():
+            data = f"#!/bin/sh\n{body}\n".encode()
+            info = tarfile.TarInfo(path)
+            info.size = len(data)
+            info.mode = 0o755
+            archive.addfile(info, io.BytesIO(data))
+    first = f"{registry.host}/{REPOSITORIES[0]}"
+    _run(podman_store + ["import", "--change", 'CMD ["/bin/mesa-test"]',
+                         "--change", "ENV PATH=/bin:/sbin:/usr/bin:/usr/sbin", str(tar), first])
+    for repository in REPOSITORIES:
+        name = f"{registry.host}/{repository}"
+        if name != first:
+            _run(podman_store + ["tag", first, name])
+        _run(podman_store + ["push", "--tls-verify=false", name])
+    return registry.port
+
+
+@pytest.fixture
+def s3(tmp_path):
+    server = S3rverServer(tmp_path / "s3")
+    yield server
+    server.stop()
+
+
+def farm_line(line, farm_images, chronyd, s3_port=9):  # noqa: F811
+    return for_qemu(line, farm_images, chronyd, s3_port)
+
+
+def assert_success_as_a_farm_sees_it(r):
+    assert r.executor_saw_success(), r.why("no line matches the executors' success regex")
+    assert r.executor_saw_session_end(), r.why("no line matches the executors' session-end regex")
+    assert r.code == 0, r.why()
+
+
+def test_registration_at_first_boot(boot, farm_images, chronyd):  # noqa: F811
+    r = boot(farm_line(REGISTRATION, farm_images, chronyd))
+    assert lines(r.text, "registered-42"), r.why("the registration container should run")
+    assert re.search(r"NTP: clock set from", r.text), r.why("b2c.ntp_peer=\"...\" should set the clock")
+    assert_success_as_a_farm_sees_it(r)
+
+
+def test_ci_job_with_the_cache_seen_through_its_legacy_path(boot, farm_images, chronyd, tmp_path):  # noqa: F811
+    r = boot(farm_line(CI_JOB, farm_images, chronyd), timeout=300, extra=disks(raw_disk(tmp_path)))
+    assert lines(r.text, "checked-43") and lines(r.text, "mesa-ran-2"), r.why("both containers should run")
+    assert lines(r.text, "cache-tmp-bound-3"), r.why("-v /container/tmp:/storage should be the cache's tmp")
+    assert not re.search(r"WARNING: .*(SALAD|earlyprintk|extra)", r.text), r.why("other parameters are not ours")
+    assert_success_as_a_farm_sees_it(r)
+
+
+def test_gateway_whose_container_fails(boot, farm_images, chronyd, tmp_path):  # noqa: F811
+    r = boot(farm_line(GATEWAY, farm_images, chronyd), timeout=300, extra=disks(raw_disk(tmp_path)))
+    assert lines(r.text, "gateway-volumes-7"), r.why("both volumes should be mounted in the gateway")
+    # A failed job: its status, then the session's end; never the success line.
+    assert r.executor_status() == 3, r.why("expected 'Execution is over, pipeline status: 3\\r'")
+    assert not r.executor_saw_success(), r.why()
+    assert r.executor_saw_session_end(), r.why()
+    assert r.code == 3, r.why()
+
+
+def test_job_whose_results_go_to_s3_while_it_runs(boot, farm_images, chronyd, s3, tmp_path):  # noqa: F811
+    s3.make_bucket("job42")
+    s3.put("traces", "previous.txt", b"trace-from-before-1234\n")
+    r = boot(farm_line(S3_JOB, farm_images, chronyd, s3.port), timeout=400, extra=disks(raw_disk(tmp_path)))
+    assert lines(r.text, "checked-43") and lines(r.text, "test-env-done-2"), r.why("both containers should run")
+    assert lines(r.text, "/job"), r.why("-w /job should be the working directory")
+    assert lines(r.text, "trace-from-before-1234"), r.why("the traces volume should be pulled")
+    assert_success_as_a_farm_sees_it(r)
+    assert s3.keys("job42") == ["logs/run.log", "results.txt"], r.why("the job's results should be in the bucket")
+    assert s3.stored("job42", "results.txt") == b"result-42\n"
+    # The kernel prints its own command line at loglevel 5 and more (this job
+    # asks for 6), before /init runs: that line is the kernel's, every
+    # other one is ours and must not show a key.
+    ours = b"\n".join(l for l in r.raw.split(b"\n") if b"Kernel command line:" not in l)
+    for secret in (s3.access_key, s3.secret_key, KEY):
+        assert secret.encode() not in ours, r.why("a secret key was printed")
+    # b2c.poweroff_delay=15 comes after the session-end line.
+    end = r.after("It's now safe to turn off your computer")
+    assert "powering off in 15 s" in end, r.why()
