@@ -25,6 +25,7 @@
 #include <unordered_set>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "cmdline/config.h"
 #include "cmdline/option_parsing.h"
@@ -39,6 +40,7 @@ using detail::Reporter;
 struct OptionSpec {
     std::string_view name;
     std::string_view legacy_name;
+    ReadIn read_in;              // the boot phase that reads it
     bool repeatable;
     bool flag;                   // may be given without a value
     std::string_view expected;  // the syntax, for "needs a value"
@@ -49,37 +51,37 @@ const std::vector<OptionSpec>& option_table()
 {
     using namespace detail;
     static const std::vector<OptionSpec> table{
-        {"b2c.run", "b2c.container", true, false, "b2c.run=\"PODMAN RUN ARGUMENTS\"",
+        {"b2c.run", "b2c.container", ReadIn::pipeline, true, false, "b2c.run=\"PODMAN RUN ARGUMENTS\"",
          [](auto value, auto& config, auto& report) {
              parse_container("b2c.run", value, config.pipeline.runs, report);
          }},
-        {"b2c.run_service", "b2c.service", true, false, "b2c.run_service=\"PODMAN RUN ARGUMENTS\"",
+        {"b2c.run_service", "b2c.service", ReadIn::pipeline, true, false, "b2c.run_service=\"PODMAN RUN ARGUMENTS\"",
          [](auto value, auto& config, auto& report) {
              parse_container("b2c.run_service", value, config.pipeline.services, report);
          }},
-        {"b2c.run_post", "b2c.post_container", true, false, "b2c.run_post=\"PODMAN RUN ARGUMENTS\"",
+        {"b2c.run_post", "b2c.post_container", ReadIn::pipeline, true, false, "b2c.run_post=\"PODMAN RUN ARGUMENTS\"",
          [](auto value, auto& config, auto& report) {
              parse_container("b2c.run_post", value, config.pipeline.posts, report);
          }},
-        {"b2c.pipefail", "", false, true, "b2c.pipefail", parse_pipefail},
-        {"b2c.login", "", true, false, "b2c.login=REGISTRY,username=USER,password=PASS", parse_login},
-        {"b2c.pull_stall_timeout", "", false, false, "b2c.pull_stall_timeout=SECONDS", parse_pull_stall_timeout},
-        {"b2c.iface", "", true, false, "b2c.iface=NAME,dhcp or b2c.iface=NAME,address=A.B.C.D/N", parse_iface},
-        {"b2c.hostname", "", false, false, "b2c.hostname=NAME", parse_hostname},
-        {"b2c.ntp_peer", "", false, false, "b2c.ntp_peer=none|auto|HOST", parse_ntp_peer},
-        {"b2c.keymap", "", false, false, "b2c.keymap=NAME", parse_keymap},
-        {"b2c.extra_args_url", "", false, false, "b2c.extra_args_url=URL", parse_extra_args_url},
-        {"b2c.cache_device", "", false, false, "b2c.cache_device=none|auto|reset|/dev/NAME|FSNAME",
+        {"b2c.pipefail", "", ReadIn::pipeline, false, true, "b2c.pipefail", parse_pipefail},
+        {"b2c.login", "", ReadIn::pipeline, true, false, "b2c.login=REGISTRY,username=USER,password=PASS", parse_login},
+        {"b2c.pull_stall_timeout", "", ReadIn::pipeline, false, false, "b2c.pull_stall_timeout=SECONDS", parse_pull_stall_timeout},
+        {"b2c.iface", "", ReadIn::network, true, false, "b2c.iface=NAME,dhcp or b2c.iface=NAME,address=A.B.C.D/N", parse_iface},
+        {"b2c.hostname", "", ReadIn::identity, false, false, "b2c.hostname=NAME", parse_hostname},
+        {"b2c.ntp_peer", "", ReadIn::clock, false, false, "b2c.ntp_peer=none|auto|HOST", parse_ntp_peer},
+        {"b2c.keymap", "", ReadIn::keymap, false, false, "b2c.keymap=NAME", parse_keymap},
+        {"b2c.extra_args_url", "", ReadIn::extra_args, false, false, "b2c.extra_args_url=URL", parse_extra_args_url},
+        {"b2c.cache_device", "", ReadIn::storage, false, false, "b2c.cache_device=none|auto|reset|/dev/NAME|FSNAME",
          parse_cache_device},
-        {"b2c.swap", "", false, false, "b2c.swap=SIZE", parse_swap},
-        {"b2c.filesystem", "", true, false, "b2c.filesystem=NAME,src=SOURCE[,type=TYPE][,opts=A|B]",
+        {"b2c.swap", "", ReadIn::storage, false, false, "b2c.swap=SIZE", parse_swap},
+        {"b2c.filesystem", "", ReadIn::pipeline, true, false, "b2c.filesystem=NAME,src=SOURCE[,type=TYPE][,opts=A|B]",
          parse_filesystem},
-        {"b2c.volume", "", true, false, "b2c.volume=NAME[,...]", parse_volume},
-        {"b2c.minio", "", true, false, "b2c.minio=ALIAS,URL,ACCESS_KEY,SECRET_KEY", parse_minio},
-        {"b2c.insmods", "", false, false, "b2c.insmods=A.ko,B.ko", parse_insmods},
-        {"b2c.poweroff_delay", "", false, false, "b2c.poweroff_delay=SECONDS", parse_poweroff_delay},
-        {"b2c.shutdown_cmd", "", false, false, "b2c.shutdown_cmd=COMMAND", parse_shutdown_cmd},
-        {"b2c.reboot_cmd", "", false, false, "b2c.reboot_cmd=COMMAND", parse_reboot_cmd},
+        {"b2c.volume", "", ReadIn::pipeline, true, false, "b2c.volume=NAME[,...]", parse_volume},
+        {"b2c.minio", "", ReadIn::pipeline, true, false, "b2c.minio=ALIAS,URL,ACCESS_KEY,SECRET_KEY", parse_minio},
+        {"b2c.insmods", "", ReadIn::modules, false, false, "b2c.insmods=A.ko,B.ko", parse_insmods},
+        {"b2c.poweroff_delay", "", ReadIn::shutdown, false, false, "b2c.poweroff_delay=SECONDS", parse_poweroff_delay},
+        {"b2c.shutdown_cmd", "", ReadIn::shutdown, false, false, "b2c.shutdown_cmd=COMMAND", parse_shutdown_cmd},
+        {"b2c.reboot_cmd", "", ReadIn::shutdown, false, false, "b2c.reboot_cmd=COMMAND", parse_reboot_cmd},
     };
     return table;
 }
@@ -175,6 +177,51 @@ Config parse_config(const std::vector<Param>& params)
     detail::check_declared_once(config);
     detail::check_storage_references(config);
     return config;
+}
+
+std::optional<ReadIn> read_in(std::string_view option)
+{
+    if (option == "ip")
+        return ReadIn::network;  // the kernel's own, which the network phase reads
+    if (const auto* spec = find_option(option))
+        return spec->read_in;
+    return std::nullopt;
+}
+
+Config with_extra_args(std::string_view kernel_cmdline, std::string_view extra, const std::vector<ReadIn>& done)
+{
+    std::vector<Param> params;
+    std::vector<std::string> too_late;
+    try {
+        params = tokenize_kernel_cmdline(kernel_cmdline);
+        for (auto& param : tokenize_kernel_cmdline(extra)) {
+            auto phase = read_in(param.name);
+            if (phase && std::find(done.begin(), done.end(), *phase) != done.end())
+                too_late.push_back(param.name);
+            else
+                params.push_back(std::move(param));
+        }
+    } catch (const SyntaxError&) {
+        return parse_config(fmt::format("{}\n{}", kernel_cmdline, extra));  // says where it broke
+    }
+    auto config = parse_config(params);
+    for (const auto& name : too_late)
+        config.diagnostics.push_back(
+            {Diagnostic::Severity::warning, name,
+             fmt::format("{} from b2c.extra_args_url comes too late to take effect (its phase has run): put it on "
+                         "the kernel command line",
+                         name)});
+    return config;
+}
+
+void log_diagnostics(const Config& config)
+{
+    for (const auto& d : config.diagnostics) {
+        if (d.severity == Diagnostic::Severity::error)
+            spdlog::error("{}", d.message);
+        else
+            spdlog::warn("{}", d.message);
+    }
 }
 
 Config parse_config(std::string_view kernel_cmdline)

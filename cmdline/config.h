@@ -1,6 +1,7 @@
 // The typed configuration of a boot: every b2c option of the kernel command
-// line (shared/spec/cmdline.md), parsed and validated. The command line
-// becomes a Config once; every phase reads it, none changes it.
+// line (docs/cmdline.md), parsed and validated. The command line becomes a
+// Config; every phase reads it, none changes it. The boot replaces it once,
+// by with_extra_args(), when b2c.extra_args_url brings more options.
 #pragma once
 
 #include <chrono>
@@ -63,7 +64,6 @@ struct NetworkConfig {
     bool kernel_configured = false;           // the kernel's `ip=` was given
     std::string hostname = "boot2container";
     std::optional<std::string> ntp_peer;      // none: no NTP; `auto` gives "pool.ntp.org"
-    std::optional<std::string> keymap;
     std::optional<std::string> extra_args_url;
 };
 
@@ -105,6 +105,9 @@ enum SyncCondition : unsigned {
     sync_changes = 1u << 4,
 };
 
+// What b2c.volume's fscrypt_key= decodes to (AES-256-XTS needs 64 bytes).
+inline constexpr std::size_t fscrypt_key_bytes = 64;
+
 // b2c.volume=NAME[,...]
 struct VolumeConfig {
     std::string name;
@@ -145,10 +148,19 @@ struct PipelineConfig {
 
 struct MachineConfig {
     std::vector<std::string> insmods;                // module names, ".ko" removed
+    std::optional<std::string> keymap;               // the console's keyboard layout
     std::chrono::seconds poweroff_delay{0};
     std::optional<std::vector<std::string>> shutdown_cmd;  // split shell-style
     std::optional<std::vector<std::string>> reboot_cmd;
 };
+
+// The boot phase that reads an option (the option table's phase column): an
+// option of the extra-args file whose phase has already run comes too late.
+enum class ReadIn { modules, storage, network, clock, extra_args, identity, keymap, pipeline, shutdown };
+
+// The phase that reads `option` (a b2c.* name, legacy names too, or the
+// kernel's `ip`); nothing for an option we do not know.
+std::optional<ReadIn> read_in(std::string_view option);
 
 // A problem found while parsing, always naming the option it is about.
 struct Diagnostic {
@@ -179,8 +191,18 @@ struct Config {
 Config parse_config(const std::vector<Param>& params);
 
 // Tokenizes then parses. A syntax error of the whole line becomes an error
-// Diagnostic (option "command line") in an otherwise empty Config.
+// Diagnostic (naming the option it is in) in an otherwise empty Config.
 Config parse_config(std::string_view kernel_cmdline);
+
+// The configuration of `kernel_cmdline` followed by the options of an
+// extra-args file (b2c.extra_args_url: the command line's syntax, newlines
+// count as spaces), parsed once. Options read by the phases in `done` are
+// left out of the file's, each with a warning that it came too late; what
+// those phases used therefore stays as the command line said.
+Config with_extra_args(std::string_view kernel_cmdline, std::string_view extra, const std::vector<ReadIn>& done);
+
+// Logs every diagnostic: errors as errors, warnings as warnings.
+void log_diagnostics(const Config& config);
 
 // Human-readable dump of the configuration (secrets shown as ***), for the
 // boot log and `b2c-init --dry-run`.

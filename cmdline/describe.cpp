@@ -90,8 +90,6 @@ void describe_network(const NetworkConfig& network, std::string& out)
         out += fmt::format("  hostname: {}\n", network.hostname);
     if (network.ntp_peer)
         out += fmt::format("  ntp peer: {}\n", *network.ntp_peer);
-    if (network.keymap)
-        out += fmt::format("  keymap: {}\n", *network.keymap);
     if (network.extra_args_url)
         out += fmt::format("  extra args from: {}\n", *network.extra_args_url);
 }
@@ -159,6 +157,8 @@ void describe_machine(const MachineConfig& machine, std::string& out)
     std::string lines;
     if (!machine.insmods.empty())
         lines += fmt::format("  modules: {}\n", join(machine.insmods, ", "));
+    if (machine.keymap)
+        lines += fmt::format("  keymap: {}\n", *machine.keymap);
     if (machine.poweroff_delay.count())
         lines += fmt::format("  poweroff delay: {} s\n", machine.poweroff_delay.count());
     std::vector<std::string> quoted;

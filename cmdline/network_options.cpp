@@ -1,4 +1,4 @@
-// b2c.iface, b2c.hostname, b2c.ntp_peer, b2c.keymap, b2c.extra_args_url.
+// b2c.iface, b2c.hostname, b2c.ntp_peer, b2c.keymap (the machine's), b2c.extra_args_url.
 #include <stdexcept>
 #include <string>
 
@@ -184,7 +184,7 @@ void parse_ntp_peer(std::string_view value, Config& config, Reporter& report)
 void parse_keymap(std::string_view value, Config& config, Reporter& report)
 {
     if (is_simple_name(value, "-_."))
-        config.network.keymap = value;
+        config.machine.keymap = value;
     else
         report.error(fmt::format("'{}' is not a keymap name (expected a name such as fr, de or us)", value));
 }

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "cmdline/config.h"
+#include "common/ipv4_text.h"
 #include "common/text.h"
 
 namespace b2c::cmdline {
@@ -38,8 +39,7 @@ std::optional<std::uint64_t> small_number(std::string_view text, std::uint64_t m
 
 std::string Ipv4Address::str() const
 {
-    return fmt::format("{}.{}.{}.{}", host_order >> 24, (host_order >> 16) & 0xff,
-                       (host_order >> 8) & 0xff, host_order & 0xff);
+    return ipv4_to_string(host_order);
 }
 
 std::string Ipv4Cidr::str() const

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "cmdline/option_parsing.h"
+#include "common/base64.h"
 #include "common/text.h"
 
 namespace b2c::cmdline::detail {
@@ -57,8 +58,6 @@ bool is_volume_name(std::string_view name)
 {
     return is_simple_name(name, "-_.") && std::isalnum(static_cast<unsigned char>(name.front()));
 }
-
-constexpr std::size_t fscrypt_key_bytes = 64;
 
 }  // namespace
 

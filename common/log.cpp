@@ -19,6 +19,10 @@ namespace {
 // colour reset before the line's end would break that.
 bool errors_in_red = false;
 
+// Sections are for the boot's console (GitLab folds them): only once
+// setup_logging() made it ours, never in a dry run or a unit test.
+bool sections_shown = false;
+
 // "[12.34]": seconds since boot, as /proc/uptime gives them.
 class UptimeFlag : public spdlog::custom_flag_formatter {
 public:
@@ -96,6 +100,7 @@ void setup_logging()
     // and interleave correctly with the output of podman.
     // Thread-safe: the DHCP lease keeper logs from its own thread.
     errors_in_red = ::isatty(STDERR_FILENO) == 1;
+    sections_shown = true;
     auto logger = spdlog::get("b2c");
     if (!logger)
         logger = spdlog::stderr_logger_mt("b2c");
@@ -114,6 +119,10 @@ void setup_logging()
 
 void begin_section(std::string_view id, std::string_view title, bool collapsed)
 {
+    if (!sections_shown) {
+        spdlog::info("{}", title);
+        return;
+    }
     std::fprintf(stderr, "\x1b[0Ksection_start:%lld:%.*s%s\r\x1b[0K", epoch_seconds(),
                  static_cast<int>(id.size()), id.data(), collapsed ? "[collapsed=true]" : "");
     std::fflush(stderr);
@@ -122,6 +131,8 @@ void begin_section(std::string_view id, std::string_view title, bool collapsed)
 
 void end_section(std::string_view id)
 {
+    if (!sections_shown)
+        return;
     std::fprintf(stderr, "\x1b[0Ksection_end:%lld:%.*s\r\x1b[0K", epoch_seconds(),
                  static_cast<int>(id.size()), id.data());
     std::fflush(stderr);

@@ -23,7 +23,8 @@ void setup_logging();
 double uptime_seconds();
 
 // Opens a GitLab CI collapsible section named `id` with `title`; the matching
-// end_section() closes it. Both also print a plain log line with the uptime.
+// end_section() closes it. The title is logged. Until setup_logging() ran
+// (a unit test, the dry run), only the title is.
 void begin_section(std::string_view id, std::string_view title, bool collapsed = true);
 void end_section(std::string_view id);
 

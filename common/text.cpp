@@ -104,29 +104,4 @@ std::size_t edit_distance(std::string_view a, std::string_view b)
     return row[b.size()];
 }
 
-std::optional<std::string> decode_base64(std::string_view text)
-{
-    static constexpr std::string_view alphabet =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    while (!text.empty() && text.back() == '=' && text.size() % 4 != 1)
-        text.remove_suffix(1);
-    if (text.size() % 4 == 1)
-        return std::nullopt;
-    std::string bytes;
-    std::uint32_t bits = 0;
-    int count = 0;
-    for (char c : text) {
-        auto index = alphabet.find(c);
-        if (index == std::string_view::npos)
-            return std::nullopt;
-        bits = (bits << 6) | static_cast<std::uint32_t>(index);
-        count += 6;
-        if (count >= 8) {
-            count -= 8;
-            bytes += static_cast<char>((bits >> count) & 0xff);
-        }
-    }
-    return bytes;
-}
-
 }  // namespace b2c

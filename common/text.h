@@ -25,8 +25,4 @@ std::string printable(std::string_view text, bool keep_newlines = false, std::si
 // Levenshtein distance, for "did you mean" hints.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
-// Standard base 64 (RFC 4648), padding optional; nullopt when `text` is
-// not base 64.
-std::optional<std::string> decode_base64(std::string_view text);
-
 }  // namespace b2c

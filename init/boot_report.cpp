@@ -59,6 +59,11 @@ void report_session_end(bool reboot, std::chrono::seconds poweroff_delay,
     pack(report.reboot_cmd, reboot_cmd);
 }
 
+void report_session_end(const cmdline::MachineConfig& machine, bool reboot)
+{
+    report_session_end(reboot, machine.poweroff_delay, machine.shutdown_cmd, machine.reboot_cmd);
+}
+
 void report_pipeline(PipelineProgress progress, int status)
 {
     auto& report = boot_report();

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "cmdline/config.h"
+
 namespace b2c::init {
 
 enum class PipelineProgress : int { not_started, running, over };
@@ -42,6 +44,8 @@ void share_boot_report();
 void report_session_end(bool reboot, std::chrono::seconds poweroff_delay,
                         const std::optional<std::vector<std::string>>& shutdown_cmd,
                         const std::optional<std::vector<std::string>>& reboot_cmd);
+// The same from the options (b2c.poweroff_delay, b2c.shutdown_cmd, b2c.reboot_cmd).
+void report_session_end(const cmdline::MachineConfig& machine, bool reboot);
 void report_pipeline(PipelineProgress progress, int status);
 // The current step must be over within `limit` (0: no limit from now on).
 void watch_step(std::string_view step, std::chrono::seconds limit);

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "common/errors.h"
+
 namespace b2c::init {
 namespace {
 
@@ -43,7 +45,7 @@ std::vector<std::string> mount_early_filesystems()
         mkdir(m.target, 0755);
         if (mount(m.source, m.target, m.type, m.flags, m.data) != 0 && errno != EBUSY)
             errors.push_back(fmt::format("cannot mount {} on {} ({}): {}", m.type, m.target, m.why,
-                                         std::strerror(errno)));
+                                         error_text(errno)));
     }
     // Programs that read the mount table the old way.
     symlink("/proc/self/mounts", "/etc/mtab");

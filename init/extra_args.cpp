@@ -1,7 +1,5 @@
 #include "init/extra_args.h"
 
-#include <algorithm>
-#include <array>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -9,20 +7,13 @@
 
 #include "cmdline/secrets.h"
 #include "common/text.h"
-#include "netcfg/http_download.h"
+#include "netcfg/bring_up.h"
 
 namespace b2c::init {
-namespace {
 
-// Options read by the phases that come before the download.
-constexpr std::array kTooLate{
-    "b2c.insmods", "b2c.cache_device", "b2c.swap", "b2c.iface", "b2c.ntp_peer", "b2c.extra_args_url",
-};
-
-}  // namespace
-
-cmdline::Config apply_extra_args(const std::string& kernel_line, const cmdline::Config& config) {
-    const auto& url = *config.network.extra_args_url;
+cmdline::Config apply_extra_args(const std::string& kernel_line, const std::string& url,
+                                 const std::vector<cmdline::ReadIn>& done)
+{
     spdlog::info("downloading extra options from {}", url);
     auto extra = netcfg::http_get(url);
 
@@ -34,30 +25,10 @@ cmdline::Config apply_extra_args(const std::string& kernel_line, const cmdline::
         shown = fmt::format("{}... ({} more bytes not shown)", shown.substr(0, shown_at_most),
                             shown.size() - shown_at_most);
     spdlog::info("extra options ({} bytes): {}", extra.size(), shown);
-    auto merged = cmdline::parse_config(fmt::format("{}\n{}", kernel_line, extra));
-    for (const auto& d : merged.diagnostics) {
-        if (d.severity == cmdline::Diagnostic::Severity::error)
-            spdlog::error("{}", d.message);
-        else
-            spdlog::warn("{}", d.message);
-    }
+    auto merged = cmdline::with_extra_args(kernel_line, extra, done);
+    cmdline::log_diagnostics(merged);
     if (merged.has_errors())
         throw std::runtime_error(fmt::format("the options downloaded from {} have errors (see above)", url));
-    for (const auto& span : cmdline::scan_params(extra)) {
-        std::string_view name(extra.data() + span.name_begin, span.name_end - span.name_begin);
-        if (std::find(kTooLate.begin(), kTooLate.end(), name) != kTooLate.end())
-            spdlog::warn("{} from b2c.extra_args_url comes too late to take effect (its phase has run): "
-                         "put it on the kernel command line",
-                         name);
-    }
-    // What the earlier phases used stays as it was, whatever the download says.
-    merged.network.interfaces = config.network.interfaces;
-    merged.network.kernel_configured = config.network.kernel_configured;
-    merged.network.ntp_peer = config.network.ntp_peer;
-    merged.network.extra_args_url = config.network.extra_args_url;
-    merged.storage.cache = config.storage.cache;
-    merged.storage.swap_bytes = config.storage.swap_bytes;
-    merged.machine.insmods = config.machine.insmods;
     return merged;
 }
 

@@ -12,6 +12,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/errors.h"
+
 namespace b2c::init {
 namespace {
 
@@ -54,19 +56,16 @@ ModuleLoader::ModuleLoader() : ctx_(kmod_new(nullptr, nullptr))
 
 ModuleLoader::~ModuleLoader() { kmod_unref(ctx_); }
 
-bool ModuleLoader::load(const std::string& name_or_alias, std::string& error)
+Result<void> ModuleLoader::load(const std::string& name_or_alias)
 {
     kmod_list* raw = nullptr;
-    if (kmod_module_new_from_lookup(ctx_, name_or_alias.c_str(), &raw) < 0) {
-        error = "module index lookup failed";
-        return false;
-    }
+    if (kmod_module_new_from_lookup(ctx_, name_or_alias.c_str(), &raw) < 0)
+        return failure("module index lookup failed");
     ModuleList list(raw);
-    if (!raw) {
-        error = "no such module";
-        return false;
-    }
+    if (!raw)
+        return failure("no such module");
     bool loaded = false;
+    std::string error;
     kmod_list* item;
     kmod_list_foreach(item, raw)
     {
@@ -76,10 +75,12 @@ bool ModuleLoader::load(const std::string& name_or_alias, std::string& error)
         if (rc >= 0 || rc == -EEXIST)
             loaded = true;
         else
-            error = fmt::format("{}: {}", kmod_module_get_name(mod), std::strerror(-rc));
+            error = fmt::format("{}: {}", kmod_module_get_name(mod), error_text(-rc));
         kmod_module_unref(mod);
     }
-    return loaded;
+    if (!loaded)
+        return failure(error);
+    return {};
 }
 
 int ModuleLoader::load_drivers_for_all_devices()
@@ -93,8 +94,7 @@ int ModuleLoader::load_drivers_for_all_devices()
             if (!seen.insert(alias).second)
                 continue;
             new_devices = true;
-            std::string error;
-            if (load(alias, error))
+            if (load(alias))
                 ++matched;
         }
         if (!new_devices)
@@ -111,8 +111,7 @@ int modprobe_main(int argc, char** argv)
         for (int i = 1; i < argc; ++i) {
             if (argv[i][0] == '-')
                 continue;  // -q, --, -b: nothing to do differently
-            std::string error;
-            if (!loader.load(argv[i], error))
+            if (!loader.load(argv[i]))
                 status = 1;
         }
     } catch (const std::exception&) {

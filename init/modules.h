@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "common/result.h"
+
 struct kmod_ctx;
 
 namespace b2c::init {
@@ -18,9 +20,8 @@ public:
     ModuleLoader& operator=(const ModuleLoader&) = delete;
 
     // Loads `name_or_alias` and its dependencies. A module built into the
-    // kernel counts as loaded. Returns false (and says why in `error`) when
-    // nothing matches or loading fails.
-    bool load(const std::string& name_or_alias, std::string& error);
+    // kernel counts as loaded. Says why when nothing matches or loading fails.
+    Result<void> load(const std::string& name_or_alias);
 
     // Loads the drivers of every device in /sys, again and again until no new
     // device appears (a bus driver reveals the devices behind it). Returns the

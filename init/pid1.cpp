@@ -13,10 +13,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/errors.h"
 #include "common/log.h"
 #include "init/boot_report.h"
 #include "init/boot_sequence.h"
-#include "init/console.h"
+#include "init/console/console.h"
 #include "init/early_mounts.h"
 #include "init/shutdown.h"
 
@@ -52,7 +53,7 @@ pid_t start_boot_sequence(const sigset_t& original_mask)
     if (sequence != 0)
         return sequence;
     sigprocmask(SIG_SETMASK, &original_mask, nullptr);
-    take_console_as_controlling_terminal();
+    console::take_console_as_controlling_terminal();
     int code = kExitSessionOver;
     try {
         run_boot_sequence();
@@ -91,7 +92,7 @@ void pid1_main()
 
     pid_t sequence = start_boot_sequence(original_mask);
     if (sequence < 0)
-        end_session(fmt::format("cannot start the boot sequence: {}", std::strerror(errno)));
+        end_session(fmt::format("cannot start the boot sequence: {}", error_text(errno)));
 
     // Reap everything; the boot sequence's end is the session's end.
     for (;;) {

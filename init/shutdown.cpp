@@ -15,6 +15,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/console_contract.h"
 #include "common/console_mode.h"
 #include "common/run_command.h"
 #include "init/boot_report.h"
@@ -84,14 +85,14 @@ void end_session(const std::string& problem)
         spdlog::error("{}", problem);
         // The pipeline was cut short: its line is printed for it, a failure.
         if (report.progress.load() == static_cast<int>(PipelineProgress::running))
-            spdlog::info("Execution is over, pipeline status: {}", report.status.load() ? report.status.load() : 1);
+            spdlog::info("{}{}", console_contract::status_line, report.status.load() ? report.status.load() : 1);
     }
     const bool reboot = report.reboot.load() != 0;
     if (reboot) {
-        spdlog::info("Rebooting the computer");
+        spdlog::info("{}", console_contract::reboot_line);
     } else {
         // The line farms wait for (cmdline.md, "Console contract").
-        spdlog::info("It's now safe to turn off your computer");
+        spdlog::info("{}", console_contract::power_off_line);
         if (int delay = report.poweroff_delay_seconds.load(); delay > 0) {
             spdlog::info("powering off in {} s (b2c.poweroff_delay)", delay);
             std::this_thread::sleep_for(std::chrono::seconds(delay));

@@ -12,7 +12,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "netcfg/ipv4_text.h"
+#include "common/errors.h"
+#include "common/ipv4_text.h"
 #include "netcfg/network.h"
 #include "netcfg/packet_socket.h"
 #include "netcfg/udp_frame.h"
@@ -226,7 +227,7 @@ std::optional<DhcpLease> acquire_lease(const std::vector<DhcpInterface>& interfa
         auto wait = std::chrono::ceil<milliseconds>(wake - now);
         int ready = poll(fds.data(), fds.size(), static_cast<int>(std::max<milliseconds::rep>(wait.count(), 0)));
         if (ready < 0 && errno != EINTR)
-            throw NetworkError(fmt::format("waiting for DHCP answers failed: {}", std::strerror(errno)));
+            throw NetworkError(fmt::format("waiting for DHCP answers failed: {}", error_text(errno)));
         if (ready > 0 && (fds.back().revents & POLLIN))
             return std::nullopt;
         for (std::size_t i = 0; ready > 0 && i < exchanges.size(); ++i) {

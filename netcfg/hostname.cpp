@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/errors.h"
 #include "netcfg/network.h"
 
 namespace b2c::netcfg {
@@ -36,7 +37,7 @@ std::string hosts_with(const std::string& current, const std::string& name) {
 
 void set_hostname(const std::string& name) {
     if (sethostname(name.data(), name.size()) < 0)
-        throw NetworkError("cannot set the host name to '" + name + "': " + std::strerror(errno));
+        throw NetworkError("cannot set the host name to '" + name + "': " + error_text(errno));
     write_file("/etc/hostname", name + "\n");
     std::ifstream hosts("/etc/hosts");
     std::stringstream current;

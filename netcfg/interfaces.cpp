@@ -6,7 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "netcfg/lease_apply.h"
-#include "netcfg/ipv4_text.h"
+#include "common/ipv4_text.h"
 #include "netcfg/link_wait.h"
 #include "netcfg/netlink.h"
 #include "netcfg/network.h"

@@ -8,7 +8,7 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
-#include "netcfg/ipv4_text.h"
+#include "common/ipv4_text.h"
 
 namespace b2c::netcfg {
 namespace {

@@ -14,9 +14,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/errors.h"
 #include "common/guarded.h"
 
-#include "netcfg/ipv4_text.h"
+#include "common/ipv4_text.h"
 #include "netcfg/lease_apply.h"
 #include "netcfg/network.h"
 #include "netcfg/renewal_socket.h"
@@ -35,7 +36,7 @@ constexpr seconds rediscovery_round{60};
 UniqueFd make_eventfd() {
     UniqueFd fd(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
     if (!fd)
-        throw NetworkError(fmt::format("cannot create an eventfd for the DHCP lease keeper: {}", std::strerror(errno)));
+        throw NetworkError(fmt::format("cannot create an eventfd for the DHCP lease keeper: {}", error_text(errno)));
     return fd;
 }
 
@@ -96,7 +97,7 @@ private:
 }  // namespace
 
 LeaseKeeper::LeaseKeeper(DhcpLease lease, LeaseKeeperSettings settings)
-    : settings_(std::move(settings)), host_name_(settings_.host_name.value_or(current_host_name())),
+    : settings_(std::move(settings)),
       stop_fd_(make_eventfd()), status_{std::move(lease)},
       thread_([this](std::stop_token stop) {
           run_guarded(fmt::format("the DHCP lease keeper of {}", status().lease.interface),
@@ -104,6 +105,10 @@ LeaseKeeper::LeaseKeeper(DhcpLease lease, LeaseKeeperSettings settings)
       }) {}
 
 LeaseKeeper::~LeaseKeeper() = default;
+
+std::string LeaseKeeper::host_name() const {
+    return settings_.host_name.value_or(current_host_name());
+}
 
 LeaseKeeperStatus LeaseKeeper::status() const {
     std::lock_guard lock(mutex_);
@@ -133,7 +138,7 @@ bool LeaseKeeper::wait(LeaseClock::time_point until, int fd) const {
     pollfd fds[2] = {{stop_fd_.get(), POLLIN, 0}, {fd, POLLIN, 0}};
     int ready = poll(fds, 2, timeout);
     if (ready < 0 && errno != EINTR)
-        throw NetworkError(fmt::format("waiting in the DHCP lease keeper failed: {}", std::strerror(errno)));
+        throw NetworkError(fmt::format("waiting in the DHCP lease keeper failed: {}", error_text(errno)));
     return ready > 0 && (fds[0].revents & POLLIN) == 0 && (fds[1].revents & POLLIN) != 0;
 }
 
@@ -179,7 +184,7 @@ void LeaseKeeper::keep(const std::stop_token& stop) {
         if (!renewal)
             renewal.emplace(lease.interface, static_cast<std::uint32_t>(random()), now);
         if (plan.send_request) {
-            renewal->send(lease, plan.phase, host_name_, now);
+            renewal->send(lease, plan.phase, host_name(), now);
             update([](LeaseKeeperStatus& status) { ++status.requests; });
         }
         if (!wait(plan.wake, renewal->fd()))
@@ -230,7 +235,7 @@ std::optional<DhcpLease> LeaseKeeper::rediscover(const std::stop_token& stop, Ro
     const DhcpInterface interface{old.interface, old.ifindex, old.mac};
     spdlog::info("DHCP: {}: asking for a new lease", old.interface);
     while (!stop.stop_requested()) {
-        auto lease = acquire_lease({interface}, rediscovery_round, host_name_, settings_.retransmission,
+        auto lease = acquire_lease({interface}, rediscovery_round, host_name(), settings_.retransmission,
                                    stop_fd_.get());
         if (lease) {
             apply_lease(netlink, *lease, settings_.resolv_conf, settings_.nameservers_first);

@@ -26,7 +26,8 @@ struct LeaseKeeperSettings {
     std::filesystem::path resolv_conf = "/etc/resolv.conf";
     // Written before the lease's DNS servers (b2c.iface's nameserver=).
     std::vector<cmdline::Ipv4Address> nameservers_first;
-    // Sent in option 12; nothing means the machine's current host name.
+    // Sent in option 12; nothing means the machine's host name at the time
+    // of each request (b2c.extra_args_url may change it after the boot).
     std::optional<std::string> host_name;
     // The shortest wait between two DHCPREQUESTs of a renewal (RFC 2131
     // 4.4.5 says 60 s; the host tests use 1 s).
@@ -70,6 +71,7 @@ private:
     std::optional<DhcpLease> rediscover(const std::stop_token& stop, RouteSocket& netlink, const DhcpLease& old);
     // Until `until`, a stop, or `fd` (if not -1) readable; true in that last case.
     bool wait(LeaseClock::time_point until, int fd) const;
+    std::string host_name() const;  // for option 12
     template <typename Change>
     void update(Change change) {
         std::lock_guard lock(mutex_);
@@ -77,7 +79,6 @@ private:
     }
 
     LeaseKeeperSettings settings_;
-    std::string host_name_;
     UniqueFd stop_fd_;  // an eventfd, readable once the keeper stops
     mutable std::mutex mutex_;
     LeaseKeeperStatus status_;

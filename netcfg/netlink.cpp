@@ -16,7 +16,7 @@
 
 #include <fmt/format.h>
 
-#include "netcfg/ipv4_text.h"
+#include "common/ipv4_text.h"
 #include "netcfg/network.h"
 
 namespace b2c::netcfg {

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/errors.h"
 #include "netcfg/network.h"
 
 namespace b2c::netcfg {
@@ -31,7 +32,7 @@ constexpr sock_filter dhcp_client_filter[] = {
 };
 
 NetworkError socket_error(const std::string& what, const std::string& interface) {
-    return NetworkError(what + " on " + interface + ": " + std::strerror(errno));
+    return NetworkError(what + " on " + interface + ": " + error_text(errno));
 }
 
 }  // namespace

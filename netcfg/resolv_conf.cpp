@@ -9,7 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/text.h"
-#include "netcfg/ipv4_text.h"
+#include "common/ipv4_text.h"
 #include "netcfg/network.h"
 
 namespace b2c::netcfg {

@@ -17,7 +17,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "netcfg/ipv4_text.h"
+#include "common/errors.h"
+#include "common/ipv4_text.h"
 #include "netcfg/resolve_ipv4.h"
 #include "common/unique_fd.h"
 
@@ -97,7 +98,7 @@ private:
         if (!target.fd) {
             target.fd = UniqueFd(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
             if (!target.fd)
-                throw SntpError(fmt::format("cannot open a UDP socket: {}", std::strerror(errno)));
+                throw SntpError(fmt::format("cannot open a UDP socket: {}", error_text(errno)));
             sockaddr_in to{};
             to.sin_family = AF_INET;
             to.sin_port = htons(peer_.port);
@@ -105,7 +106,7 @@ private:
             // Connected: the kernel drops datagrams from anyone else, and an
             // ICMP "port unreachable" comes back as ECONNREFUSED.
             if (connect(target.fd.get(), reinterpret_cast<const sockaddr*>(&to), sizeof to) != 0) {
-                finish(target, fmt::format("cannot reach it: {}", std::strerror(errno)));
+                finish(target, fmt::format("cannot reach it: {}", error_text(errno)));
                 return;
             }
         }
@@ -136,7 +137,7 @@ private:
             auto left = duration_cast<milliseconds>(until - now + std::chrono::microseconds(999));
             int ready = poll(fds.data(), fds.size(), static_cast<int>(left.count()));
             if (ready < 0 && errno != EINTR)
-                throw SntpError(fmt::format("poll: {}", std::strerror(errno)));
+                throw SntpError(fmt::format("poll: {}", error_text(errno)));
             for (std::size_t i = 0; ready > 0 && i < fds.size(); ++i)
                 if (fds[i].revents)
                     if (auto result = receive(*owners[i]))
@@ -194,7 +195,7 @@ private:
         if (error == ECONNREFUSED)
             finish(target, fmt::format("port {} unreachable (no NTP server there)", peer_.port));
         else
-            finish(target, std::strerror(error));
+            finish(target, error_text(error));
     }
 
     static void finish(Target& target, std::string problem) {
@@ -259,7 +260,7 @@ std::chrono::nanoseconds step_clock(std::chrono::nanoseconds offset)
     auto whole = std::chrono::floor<std::chrono::seconds>(target);
     timespec wanted{static_cast<time_t>(whole.count()), static_cast<long>((target - whole).count())};
     if (clock_settime(CLOCK_REALTIME, &wanted) != 0)
-        throw SntpError(fmt::format("cannot set the clock: {}", std::strerror(errno)));
+        throw SntpError(fmt::format("cannot set the clock: {}", error_text(errno)));
     clock_gettime(CLOCK_REALTIME, &real_after);
     clock_gettime(CLOCK_MONOTONIC, &mono_after);
     auto span = [](const timespec& a, const timespec& b) {

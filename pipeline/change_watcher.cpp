@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/errors.h"
 #include "common/guarded.h"
 
 namespace b2c::pipeline {
@@ -29,7 +30,7 @@ constexpr std::uint32_t watched_events = IN_CLOSE_WRITE | IN_MODIFY | IN_CREATE 
 UniqueFd checked(int fd, const char* what)
 {
     if (fd < 0)
-        throw std::runtime_error(fmt::format("cannot create {} to watch for changes: {}", what, std::strerror(errno)));
+        throw std::runtime_error(fmt::format("cannot create {} to watch for changes: {}", what, error_text(errno)));
     return UniqueFd(fd);
 }
 
@@ -62,7 +63,7 @@ void ChangeWatcher::stop()
     thread_.request_stop();
     const std::uint64_t one = 1;
     if (::write(wake_.get(), &one, sizeof one) < 0)
-        spdlog::warn("cannot wake the change watcher of {}: {}", root_.string(), std::strerror(errno));
+        spdlog::warn("cannot wake the change watcher of {}: {}", root_.string(), error_text(errno));
     thread_.join();
 }
 
@@ -73,7 +74,7 @@ void ChangeWatcher::watch_tree(const fs::path& dir)
     const int wd = inotify_add_watch(inotify_.get(), dir.c_str(), watched_events | IN_ONLYDIR);
     if (wd < 0) {
         if (errno != ENOENT && errno != ENOTDIR)  // gone already: nothing to watch
-            spdlog::warn("cannot watch {} for changes: {}", dir.string(), std::strerror(errno));
+            spdlog::warn("cannot watch {} for changes: {}", dir.string(), error_text(errno));
         return;
     }
     directories_[wd] = dir;
@@ -119,7 +120,7 @@ void ChangeWatcher::run(std::stop_token stop)
         pollfd fds[2] = {{inotify_.get(), POLLIN, 0}, {wake_.get(), POLLIN, 0}};
         const int ready = ::poll(fds, 2, timeout_ms);
         if (ready < 0 && errno != EINTR) {
-            spdlog::error("the change watcher of {} stopped: {}", root_.string(), std::strerror(errno));
+            spdlog::error("the change watcher of {} stopped: {}", root_.string(), error_text(errno));
             return;
         }
         if (fds[1].revents)

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "cmdline/config.h"
-#include "pipeline/pipeline.h"
+#include "pipeline/status.h"
 #include "pipeline/runtime.h"
 
 namespace b2c::pipeline {

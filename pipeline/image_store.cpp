@@ -8,6 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/errors.h"
 #include "common/unique_fd.h"
 
 namespace b2c::pipeline {
@@ -17,7 +18,7 @@ void sync_file_system_of(const std::string& dir)
 {
     UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!fd || ::syncfs(fd.get()) != 0)
-        spdlog::warn("cannot sync the image store {}: {}", dir, std::strerror(errno));
+        spdlog::warn("cannot sync the image store {}: {}", dir, error_text(errno));
 }
 
 void sync_directory(const std::string& dir)
@@ -45,7 +46,7 @@ void PullJournal::begin() const
         return;
     UniqueFd fd(::open(marker_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
     if (!fd) {
-        spdlog::warn("cannot write {}: {}", marker_, std::strerror(errno));
+        spdlog::warn("cannot write {}: {}", marker_, error_text(errno));
         return;
     }
     ::fsync(fd.get());

@@ -12,7 +12,7 @@
 
 #include "cmdline/config.h"
 #include "pipeline/change_watcher.h"
-#include "pipeline/pipeline.h"
+#include "pipeline/status.h"
 #include "pipeline/runtime.h"
 #include "storage/s3/mirror.h"
 

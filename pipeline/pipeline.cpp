@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/console_contract.h"
 #include "common/log.h"
 #include "common/text.h"
 #include "pipeline/cleanup.h"
@@ -159,7 +160,7 @@ Status run_pipeline(const cmdline::Config& config, const Runtime& given)
     }
     log_summary(status);
     // The line farm executors wait for (cmdline.md, "Console contract").
-    spdlog::info("Execution is over, pipeline status: {}", status.status);
+    spdlog::info("{}{}", console_contract::status_line, status.status);
     runtime.report(status, true);
     {
         runtime.watch("clean-up", cleanup_limit);

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "cmdline/config.h"
-#include "pipeline/pipeline.h"
+#include "pipeline/status.h"
 
 namespace b2c::pipeline {
 

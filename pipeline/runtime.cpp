@@ -58,14 +58,36 @@ void Runtime::default_sleep(std::chrono::seconds duration)
     std::this_thread::sleep_for(duration);
 }
 
-storage::Mount Runtime::default_mount(const storage::MountSpec& spec)
+namespace {
+
+struct Release {
+    std::function<void()> release;
+    ~Release()
+    {
+        if (release)
+            release();
+    }
+};
+
+}  // namespace
+
+Hold Hold::on_release(std::function<void()> release)
 {
-    return storage::Mount(spec);
+    Hold hold;
+    auto held = std::make_shared<Release>();
+    held->release = std::move(release);
+    hold.held_ = std::move(held);
+    return hold;
 }
 
-storage::FscryptKey Runtime::default_encrypt(const std::string& dir, const std::string& raw_key, bool reset)
+Hold Runtime::default_mount(const storage::MountSpec& spec)
 {
-    return storage::ensure_encrypted_directory(dir, raw_key, reset);
+    return Hold(storage::Mount(spec));
+}
+
+Hold Runtime::default_encrypt(const std::string& dir, const std::string& raw_key, bool reset)
+{
+    return Hold(storage::ensure_encrypted_directory(dir, raw_key, reset));
 }
 
 bool Runtime::default_is_encrypted(const std::string& dir)

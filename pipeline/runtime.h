@@ -5,12 +5,13 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/run_command.h"
-#include "pipeline/pipeline.h"
+#include "pipeline/status.h"
 #include "storage/fscrypt.h"
 #include "storage/mounts.h"
 #include "storage/s3/mirror.h"
@@ -19,12 +20,28 @@ namespace b2c::pipeline {
 
 enum class MirrorDirection { pull, push };
 
+// What the pipeline holds until its clean-up (a mount, an fscrypt key),
+// released (unmounted, locked) when the last copy is destroyed.
+class Hold {
+public:
+    Hold() = default;
+    template <typename Held>
+    explicit Hold(Held held) : held_(std::make_shared<Held>(std::move(held)))
+    {
+    }
+    // Runs `release` when the hold goes (the dry run records it).
+    static Hold on_release(std::function<void()> release);
+
+private:
+    std::shared_ptr<void> held_;  // destroys the Held it was made from
+};
+
 struct Runtime {
     std::function<CommandResult(const Command&)> execute = run_command;
     std::function<void(std::chrono::seconds)> sleep = default_sleep;
-    std::function<storage::Mount(const storage::MountSpec&)> mount = default_mount;
+    std::function<Hold(const storage::MountSpec&)> mount = default_mount;
     // storage::ensure_encrypted_directory(dir, raw_key, reset)
-    std::function<storage::FscryptKey(const std::string&, const std::string&, bool)> encrypt = default_encrypt;
+    std::function<Hold(const std::string&, const std::string&, bool)> encrypt = default_encrypt;
     // Whether `dir` has an fscrypt policy (false when it does not exist).
     std::function<bool(const std::string&)> is_encrypted = default_is_encrypted;
     // s3::pull(location -> dir) or s3::push(dir -> location).
@@ -52,8 +69,8 @@ struct Runtime {
 
     static void default_sleep(std::chrono::seconds duration);
     static std::uint64_t default_received_bytes();
-    static storage::Mount default_mount(const storage::MountSpec& spec);
-    static storage::FscryptKey default_encrypt(const std::string& dir, const std::string& raw_key, bool reset);
+    static Hold default_mount(const storage::MountSpec& spec);
+    static Hold default_encrypt(const std::string& dir, const std::string& raw_key, bool reset);
     static bool default_is_encrypted(const std::string& dir);
     static s3::MirrorReport default_mirror(MirrorDirection direction, const std::string& dir,
                                            const s3::Location& location, const s3::MirrorOptions& options);

@@ -1,12 +1,25 @@
-// How each finished container changes the pipeline's Status.
+// The pipeline's Status: what it reports to the shutdown, and to every
+// container through the B2C_PIPELINE_* environment variables; and how each
+// finished container changes it.
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "cmdline/config.h"
-#include "pipeline/pipeline.h"
 
 namespace b2c::pipeline {
+
+enum class ShutdownMode { default_mode, reboot, poweroff };
+std::string to_string(ShutdownMode mode);  // "default", "reboot", "poweroff"
+
+struct Status {
+    int status = 0;                    // 0, or the exit code of the first failed `run`
+    std::string failed_by;             // the arguments of that container
+    std::string prev_container;        // arguments of the last container that ran
+    int prev_container_exit_code = 0;
+    ShutdownMode shutdown_mode = ShutdownMode::default_mode;
+};
 
 // Exit code 129 (SIGHUP) and 130 (SIGINT) are how podman reports a
 // container that called reboot(2) to reboot or to power off.

@@ -5,7 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "cmdline/option_parsing.h"
+#include "common/base64.h"
 #include "common/text.h"
 #include "pipeline/podman_args.h"
 
@@ -65,8 +65,8 @@ std::optional<std::string> fscrypt_key_of(const cmdline::VolumeConfig& volume)
     if (!volume.fscrypt_key)
         return std::nullopt;
     auto bytes = decode_base64(*volume.fscrypt_key);
-    if (!bytes || bytes->size() != storage::fscrypt_key_bytes)
-        fail(volume.name, fmt::format("fscrypt_key=*** is not the base 64 of {} bytes", storage::fscrypt_key_bytes));
+    if (!bytes || bytes->size() != cmdline::fscrypt_key_bytes)
+        fail(volume.name, fmt::format("fscrypt_key=*** is not the base 64 of {} bytes", cmdline::fscrypt_key_bytes));
     return bytes;
 }
 

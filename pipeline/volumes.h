@@ -4,7 +4,6 @@
 
 #include <stdexcept>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "cmdline/config.h"
@@ -35,8 +34,7 @@ public:
     ActiveVolumes(const ActiveVolumes&) = delete;
     ActiveVolumes& operator=(const ActiveVolumes&) = delete;
 
-    void hold(storage::Mount mount) { holds_.emplace_back(std::move(mount)); }
-    void hold(storage::FscryptKey key) { holds_.emplace_back(std::move(key)); }
+    void hold(Hold hold) { holds_.push_back(std::move(hold)); }
     void expire_at_end(std::string volume) { expiring_.push_back(std::move(volume)); }
     const std::vector<std::string>& expiring() const { return expiring_; }
 
@@ -48,7 +46,7 @@ public:
 private:
     void release_holds() noexcept;
 
-    std::vector<std::variant<storage::Mount, storage::FscryptKey>> holds_;
+    std::vector<Hold> holds_;
     std::vector<std::string> expiring_;
 };
 

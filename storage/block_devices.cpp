@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/errors.h"
 #include "common/unique_fd.h"
 
 namespace fs = std::filesystem;
@@ -56,7 +57,7 @@ UniqueFd open_read_only(const std::string& path)
 {
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
     if (!fd)
-        throw std::runtime_error(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+        throw std::runtime_error(fmt::format("cannot open {}: {}", path, error_text(errno)));
     return fd;
 }
 

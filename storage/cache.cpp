@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/unique_fd.h"
+#include "common/units.h"
 #include "storage/ext4.h"
 #include "storage/fs_type.h"
 #include "storage/partition_nodes.h"
@@ -174,9 +175,9 @@ Cache automatic_cache(bool reset, const CacheOptions& options)
     for (const auto& note : result.notes)
         spdlog::info("cache: {}", note);
     if (!result.plan)
-        throw NoCache(spdlog::level::warn, fmt::format("{}: the cache stays in RAM", result.reason));
+        throw NoCache(spdlog::level::warn, fmt::format("{}: the cache stays in RAM", result.plan.error()));
     const auto& plan = *result.plan;
-    spdlog::info("cache: a new partition on {}: {}", plan.disk_node, result.reason);
+    spdlog::info("cache: a new partition on {}: {}", plan.disk_node, plan.why);
     const auto created = create_cache_partition(disks[plan.disk_index], plan, options.device_wait,
                                                 options.disks);
     return mount_cache(created.partition.node, true, options);
@@ -216,7 +217,7 @@ Cache device_cache(const std::string& path, const CacheOptions& options)
     blank.filesystem = {};
     blank.partitions.clear();
     const auto regions = free_regions(blank, options.plan);
-    if (regions.empty())
+    if (!regions)
         throw NoCache(spdlog::level::err,
                       fmt::format("{} is too small for a cache ({} MiB at least)", disk.node,
                                   options.plan.min_size / MiB));
@@ -224,20 +225,11 @@ Cache device_cache(const std::string& path, const CacheOptions& options)
         spdlog::warn("cache: {} has no {} partition: replacing its content with a new GPT and one "
                      "{} partition, as b2c.cache_device={} asks (was: {})",
                      disk.node, cache_label, cache_label, path, disk_summary(disk));
-    const PartitionPlan plan{0, disk.node, true, TableType::gpt, regions.front()};
+    const PartitionPlan plan{0, disk.node, true, TableType::gpt, regions->front(), "the whole disk was given"};
     const auto created = create_cache_partition(disk, plan, options.device_wait, options.disks);
     return mount_cache(created.partition.node, true, options);
 }
 
-// overlayfs, podman's store, cannot put its upper layer on these; nor can
-// fscrypt or swap live on them.
-bool is_network_file_system(const std::string& type)
-{
-    return type == "9p" || type == "nfs" || type == "nfs4" || type == "cifs" || type == "smb3" ||
-           type == "virtiofs" || type.starts_with("fuse");
-}
-
-constexpr std::uint64_t GiB = std::uint64_t{1} << 30;
 constexpr const char* cache_image_name = "b2c-cache.ext4";
 
 // On a network file system the cache is an ext4 image file on it, loop
@@ -293,7 +285,7 @@ Cache filesystem_cache(const cmdline::StorageConfig& storage, const std::string&
         if (type.empty())
             if (UniqueFd fd(::open(share_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)); fd)
                 type = file_system_type(fd.get());
-        if (is_network_file_system(type))
+        if (kind_of(type).shared)
             return image_file_cache(filesystem, std::move(share), share_dir, options);
         // A local file system (a partition, tmpfs): the cache is its root.
         share.unmount();
@@ -367,20 +359,17 @@ void Cache::unmount() noexcept
     underlying_.clear();
 }
 
-std::optional<Cache> setup_cache(const cmdline::StorageConfig& storage, const CacheOptions& options,
-                                 std::string* why_none)
+Result<Cache> setup_cache(const cmdline::StorageConfig& storage, const CacheOptions& options)
 {
-    auto no_cache = [&](spdlog::level::level_enum level, const std::string& why) {
+    auto no_cache = [&](spdlog::level::level_enum level, const std::string& why) -> Result<Cache> {
         spdlog::log(level, "cache: {}", why);
-        if (why_none)
-            *why_none = why;
-        return std::optional<Cache>{};
+        return failure(why);
     };
     try {
         auto cache = setup(storage, options);
         spdlog::info("cache: {} mounted on {}{}", cache.source(), cache.mount_point(),
                      cache.formatted() ? " (formatted during this boot)" : "");
-        return cache;
+        return Result<Cache>(std::move(cache));
     } catch (const NoCache& e) {
         return no_cache(e.level, e.what());
     } catch (const std::exception& e) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cmdline/config.h"
+#include "common/result.h"
 #include "storage/block_devices.h"
 #include "storage/mounts.h"
 #include "storage/partition_plan.h"
@@ -63,9 +64,7 @@ private:
 // Finds or creates, checks, mounts the cache as `storage.cache` says. Never
 // throws: when there is no cache (none asked, no disk, no space, a device
 // that never appeared, a file system e2fsck cannot repair, ...) it logs why
-// (a warning or an error: the boot goes on in RAM), stores the reason in
-// `why_none` when given, and returns nothing.
-std::optional<Cache> setup_cache(const cmdline::StorageConfig& storage, const CacheOptions& options = {},
-                                 std::string* why_none = nullptr);
+// (a warning or an error: the boot goes on in RAM) and returns that reason.
+Result<Cache> setup_cache(const cmdline::StorageConfig& storage, const CacheOptions& options = {});
 
 }  // namespace b2c::storage

@@ -40,4 +40,10 @@ std::string file_system_type(int fd)
     }
 }
 
+FilesystemKind kind_of(std::string_view type)
+{
+    const bool network = type.starts_with("nfs") || type == "cifs" || type == "smb3";
+    return {network, network || type == "9p" || type == "virtiofs" || type.starts_with("fuse")};
+}
+
 }  // namespace b2c::storage

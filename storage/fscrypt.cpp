@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/errors.h"
 #include "storage/fs_type.h"
 
 namespace b2c::storage {
@@ -23,11 +24,6 @@ namespace b2c::storage {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string error_text(int err)
-{
-    return std::strerror(err);
-}
 
 UniqueFd open_directory(const std::string& path)
 {

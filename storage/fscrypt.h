@@ -9,11 +9,12 @@
 
 #include <linux/fscrypt.h>
 
+#include "cmdline/config.h"
 #include "common/unique_fd.h"
 
 namespace b2c::storage {
 
-inline constexpr std::size_t fscrypt_key_bytes = 64;  // what b2c.volume's fscrypt_key= decodes to
+using cmdline::fscrypt_key_bytes;
 
 // The kernel's name of a v2 key: a hash of the key, safe to log.
 using FscryptKeyId = std::array<std::uint8_t, FSCRYPT_KEY_IDENTIFIER_SIZE>;

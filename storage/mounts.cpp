@@ -9,6 +9,7 @@
 #include <libmount/libmount.h>
 #include <spdlog/spdlog.h>
 
+#include "common/errors.h"
 #include "common/text.h"
 
 namespace b2c::storage {
@@ -44,7 +45,7 @@ std::string context_error(libmnt_context* cxt, int rc)
     if (buf[0])
         return buf;
     int err = rc < 0 ? -rc : errno;
-    return err ? std::strerror(err) : "unknown error";
+    return err ? error_text(err) : "unknown error";
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/errors.h"
 #include "common/unique_fd.h"
 
 namespace fs = std::filesystem;
@@ -65,7 +66,7 @@ void blkpg(const Disk& disk, int op, int number, std::uint64_t start, std::uint6
 {
     UniqueFd fd(::open(disk.node.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
     if (!fd)
-        throw std::runtime_error(fmt::format("cannot open {}: {}", disk.node, std::strerror(errno)));
+        throw std::runtime_error(fmt::format("cannot open {}: {}", disk.node, error_text(errno)));
     blkpg_partition part{};
     part.start = static_cast<long long>(start);
     part.length = static_cast<long long>(size);
@@ -79,7 +80,7 @@ void blkpg(const Disk& disk, int op, int number, std::uint64_t start, std::uint6
             "the kernel refused to {} partition {} of {}: {}",
             op == BLKPG_ADD_PARTITION ? "add" : "remove", number, disk.node,
             errno == EBUSY ? "it is in use (mounted? swap?) or overlaps another one"
-                           : std::strerror(errno)));
+                           : error_text(errno)));
 }
 
 // devtmpfs creates the node; without it (a test's /dev, an odd kernel) we do.
@@ -90,7 +91,7 @@ void make_node(const fs::path& sys_partition, const std::string& node)
     if (std::sscanf(dev.c_str(), "%u:%u", &maj, &min) != 2)
         throw std::runtime_error(fmt::format("cannot read {}", (sys_partition / "dev").string()));
     if (::mknod(node.c_str(), S_IFBLK | 0600, makedev(maj, min)) != 0 && errno != EEXIST)
-        throw std::runtime_error(fmt::format("cannot create {}: {}", node, std::strerror(errno)));
+        throw std::runtime_error(fmt::format("cannot create {}: {}", node, error_text(errno)));
 }
 
 }  // namespace

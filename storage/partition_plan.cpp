@@ -83,13 +83,9 @@ std::vector<Region> gaps(Usable usable, std::vector<Region> used, const PlanOpti
 
 }  // namespace
 
-std::vector<Region> free_regions(const Disk& disk, const PlanOptions& options, std::string* why_none)
+Result<std::vector<Region>> free_regions(const Disk& disk, const PlanOptions& options)
 {
-    auto none = [&](std::string reason) {
-        if (why_none)
-            *why_none = std::move(reason);
-        return std::vector<Region>{};
-    };
+    auto none = [](std::string reason) { return failure(std::move(reason)); };
     std::vector<Region> used;
     switch (disk.table) {
     case TableType::unknown:
@@ -122,43 +118,40 @@ std::vector<Region> free_regions(const Disk& disk, const PlanOptions& options, s
     auto regions = gaps(usable_area(disk, table), std::move(used), options);
     if (regions.empty())
         return none(fmt::format("no free region of {} or more", size_text(options.min_size)));
-    return regions;
+    return Result<std::vector<Region>>(std::move(regions));
 }
 
 PlanResult plan_cache_partition(const std::vector<Disk>& disks, const PlanOptions& options)
 {
     PlanResult result;
+    std::optional<PartitionPlan> best;
     for (std::size_t i = 0; i < disks.size(); ++i) {
         const Disk& disk = disks[i];
-        std::string why_none;
-        auto regions = free_regions(disk, options, &why_none);
-        if (regions.empty()) {
-            result.notes.push_back(fmt::format("{}: unusable: {}", disk.node, why_none));
+        auto regions = free_regions(disk, options);
+        if (!regions) {
+            result.notes.push_back(fmt::format("{}: unusable: {}", disk.node, regions.error()));
             continue;
         }
-        const Region& largest = regions.front();
+        const Region& largest = regions->front();
         const bool blank = disk.table == TableType::none;
         result.notes.push_back(fmt::format(
             "{} ({}, {}, {}): {} free at {} MiB{}", disk.node, bus_name(disk.bus),
             size_text(disk.size), blank ? "blank" : table_type_name(disk.table),
             size_text(largest.size), largest.start / MiB, blank ? " (a new GPT)" : ""));
-        const bool better = !result.plan || largest.size > result.plan->region.size ||
-                            (largest.size == result.plan->region.size &&
-                             disk.bus < disks[result.plan->disk_index].bus);
+        const bool better = !best || largest.size > best->region.size ||
+                            (largest.size == best->region.size && disk.bus < disks[best->disk_index].bus);
         if (better)
-            result.plan = PartitionPlan{i, disk.node, blank,
-                                        blank ? TableType::gpt : disk.table, largest};
+            best = PartitionPlan{i, disk.node, blank, blank ? TableType::gpt : disk.table, largest, {}};
     }
-    if (disks.empty()) {
-        result.reason = "no disk to put a cache on";
-    } else if (!result.plan) {
-        result.reason = fmt::format("no disk has {} or more of free space", size_text(options.min_size));
-    } else {
-        const auto& plan = *result.plan;
-        result.reason = fmt::format("the largest free region is {} at {} MiB of {} ({})",
-                                    size_text(plan.region.size), plan.region.start / MiB,
-                                    plan.disk_node, bus_name(disks[plan.disk_index].bus));
+    if (disks.empty())
+        return result;  // "no disk to put a cache on"
+    if (!best) {
+        result.plan = failure(fmt::format("no disk has {} or more of free space", size_text(options.min_size)));
+        return result;
     }
+    best->why = fmt::format("the largest free region is {} at {} MiB of {} ({})", size_text(best->region.size),
+                            best->region.start / MiB, best->disk_node, bus_name(disks[best->disk_index].bus));
+    result.plan = *best;
     return result;
 }
 

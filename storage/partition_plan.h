@@ -21,11 +21,11 @@
 #include <string>
 #include <vector>
 
+#include "common/result.h"
+#include "common/units.h"
 #include "storage/disk.h"
 
 namespace b2c::storage {
-
-inline constexpr std::uint64_t MiB = 1024 * 1024;
 
 struct PlanOptions {
     std::uint64_t min_size = 256 * MiB;
@@ -47,19 +47,17 @@ struct PartitionPlan {
     bool new_table = false;      // a blank disk: write a new GPT first
     TableType table = TableType::gpt;  // the table the partition goes in
     Region region;
+    std::string why;             // why this disk and region
 };
 
 struct PlanResult {
-    std::optional<PartitionPlan> plan;
-    std::string reason;              // why this plan, or why none
+    Result<PartitionPlan> plan = failure("no disk to put a cache on");  // or why none
     std::vector<std::string> notes;  // one line per disk: what it offers, or why nothing
 };
 
 // The free regions of one disk, largest first, each aligned and at least
-// `options.min_size`. `why_none` (optional) receives the reason when the
-// disk offers nothing.
-std::vector<Region> free_regions(const Disk& disk, const PlanOptions& options,
-                                 std::string* why_none = nullptr);
+// `options.min_size`; or why the disk offers nothing.
+Result<std::vector<Region>> free_regions(const Disk& disk, const PlanOptions& options);
 
 PlanResult plan_cache_partition(const std::vector<Disk>& disks, const PlanOptions& options = {});
 

@@ -9,6 +9,7 @@
 #include <libfdisk/libfdisk.h>
 #include <spdlog/spdlog.h>
 
+#include "common/errors.h"
 #include "storage/partition_nodes.h"
 
 namespace b2c::storage {
@@ -44,22 +45,18 @@ int log_fdisk_message(fdisk_context*, fdisk_ask* ask, void* data)
         return 0;
     case FDISK_ASKTYPE_WARN:
         spdlog::warn("libfdisk ({}): {}: {}", *node, message ? message : "",
-                     std::strerror(fdisk_ask_print_get_errno(ask)));
+                     error_text(fdisk_ask_print_get_errno(ask)));
         return 0;
     default:
         return -EINVAL;
     }
 }
 
-std::string error_text(int rc)
-{
-    return std::strerror(rc < 0 ? -rc : rc);
-}
-
+// libfdisk returns -errno.
 void check(int rc, std::string_view what, const std::string& node)
 {
     if (rc < 0)
-        throw std::runtime_error(fmt::format("cannot {} on {}: {}", what, node, error_text(rc)));
+        throw std::runtime_error(fmt::format("cannot {} on {}: {}", what, node, b2c::error_text(-rc)));
 }
 
 }  // namespace

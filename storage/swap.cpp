@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/errors.h"
 #include "common/unique_fd.h"
 #include "storage/fs_type.h"
 #include "storage/swap_header.h"
@@ -68,7 +69,7 @@ void write_all(int fd, const std::vector<std::uint8_t>& data, const std::string&
             continue;
         if (n <= 0)
             throw std::runtime_error(fmt::format("cannot write the swap header of {}: {}", path,
-                                                 n < 0 ? std::strerror(errno) : "short write"));
+                                                 n < 0 ? error_text(errno) : "short write"));
         done += static_cast<std::size_t>(n);
     }
 }
@@ -81,16 +82,16 @@ std::string swapon_error(const std::string& path, int err)
     case EINVAL:
         return fmt::format("the kernel refuses a swap file on {} ({}): swap files need a local file system "
                            "that maps its blocks directly (ext4, xfs; not tmpfs, 9p, nfs or overlay)",
-                           type, std::strerror(err));
+                           type, error_text(err));
     case ENOSYS:
         return "the kernel was built without swap support (CONFIG_SWAP)";
     case EPERM:
         return fmt::format("swapon refused ({}): it needs CAP_SYS_ADMIN, and the file must not be in use",
-                           std::strerror(err));
+                           error_text(err));
     case EBUSY:
         return "it is already in use as swap";
     default:
-        return std::strerror(err);
+        return error_text(err);
     }
 }
 
@@ -111,10 +112,10 @@ void create_swap_file(const std::string& path, std::uint64_t bytes)
         spdlog::info("swap: replacing the {} left by an earlier boot", path);
     UniqueFd fd(::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600));
     if (!fd)
-        throw std::runtime_error(fmt::format("cannot create the swap file {}: {}", path, std::strerror(errno)));
+        throw std::runtime_error(fmt::format("cannot create the swap file {}: {}", path, error_text(errno)));
     FileGuard guard(path);
     if (::fchmod(fd.get(), 0600) != 0)  // the umask could have left it readable by others
-        throw std::runtime_error(fmt::format("cannot chmod 600 {}: {}", path, std::strerror(errno)));
+        throw std::runtime_error(fmt::format("cannot chmod 600 {}: {}", path, error_text(errno)));
 
     const auto free_before = free_space(fd.get());  // a failed fallocate may have used it up
     // fallocate, not a sparse file: the kernel refuses swap files with holes.
@@ -130,11 +131,11 @@ void create_swap_file(const std::string& path, std::uint64_t bytes)
                 "swap needs a local file system such as ext4",
                 path, file_system_type(fd.get())));
         throw std::runtime_error(fmt::format("cannot allocate {} for the swap file {}: {}", format_bytes(size),
-                                             path, std::strerror(err)));
+                                             path, error_text(err)));
     }
     write_all(fd.get(), header, path);
     if (::fsync(fd.get()) != 0)
-        throw std::runtime_error(fmt::format("cannot sync the swap file {}: {}", path, std::strerror(errno)));
+        throw std::runtime_error(fmt::format("cannot sync the swap file {}: {}", path, error_text(errno)));
     guard.keep();
 }
 
@@ -174,11 +175,11 @@ void SwapFile::release() noexcept
     // swapoff reads every swapped-out page back into RAM: it can take a
     // while, and fails with ENOMEM when they no longer fit.
     if (::swapoff(path.c_str()) != 0) {
-        spdlog::warn("swap: cannot stop swapping to {}: {}; the file is kept", path, std::strerror(errno));
+        spdlog::warn("swap: cannot stop swapping to {}: {}; the file is kept", path, error_text(errno));
         return;
     }
     if (::unlink(path.c_str()) != 0)
-        spdlog::warn("swap: cannot delete {}: {}", path, std::strerror(errno));
+        spdlog::warn("swap: cannot delete {}: {}", path, error_text(errno));
     else
         spdlog::info("swap: {} stopped and deleted", path);
 }

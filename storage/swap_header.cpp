@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "common/errors.h"
+
 namespace b2c::storage {
 
 namespace {
@@ -64,7 +66,7 @@ SwapUuid random_uuid()
                 flags = 0;
                 continue;
             }
-            throw std::runtime_error(fmt::format("getrandom: {}", std::strerror(errno)));
+            throw std::runtime_error(fmt::format("getrandom: {}", error_text(errno)));
         }
         done += static_cast<std::size_t>(n);
     }

@@ -13,6 +13,7 @@
 
 #include "common/text.h"
 #include "common/unique_fd.h"
+#include "common/units.h"
 
 namespace b2c::s3 {
 
@@ -68,23 +69,6 @@ std::string hex(const unsigned char* data, std::size_t size)
         out += digits[data[i] & 0xF];
     }
     return out;
-}
-
-std::string base64(std::string_view data)
-{
-    std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(data.data()), static_cast<int>(data.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
-
-std::optional<std::string> base64_decode(std::string_view text)
-{
-    // S3 writes its base 64 padded: anything else is not one of its values.
-    if (text.empty() || text.size() % 4 != 0)
-        return std::nullopt;
-    return decode_base64(text);
 }
 
 void EtagBuilder::update(const void* data, std::size_t size)
@@ -151,7 +135,6 @@ std::optional<std::uint64_t> etag_part_size(std::string_view etag, std::uint64_t
         return std::nullopt;
     if (our_part_size > 0 && part_count(size, our_part_size) == parts)
         return our_part_size;
-    constexpr std::uint64_t MiB = 1 << 20;
     std::uint64_t mib = (size / parts + MiB - 1) / MiB;
     if (mib > 0 && part_count(size, mib * MiB) == parts)
         return mib * MiB;

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/base64.h"
+
 namespace b2c::s3 {
 
 using Md5Digest = std::array<unsigned char, 16>;
@@ -34,12 +36,10 @@ private:
 Md5Digest md5(std::string_view data);
 std::string sha256_hex(std::string_view data);
 std::string hex(const unsigned char* data, std::size_t size);
-std::string base64(std::string_view data);
-std::optional<std::string> base64_decode(std::string_view text);  // nullopt when not base64
 template <std::size_t N> std::string hex(const std::array<unsigned char, N>& d) { return hex(d.data(), N); }
 template <std::size_t N> std::string base64(const std::array<unsigned char, N>& d)
 {
-    return base64(std::string_view(reinterpret_cast<const char*>(d.data()), N));
+    return encode_base64(std::string_view(reinterpret_cast<const char*>(d.data()), N));
 }
 
 // The ETag a stream of bytes gets from an upload in parts of `part_size`

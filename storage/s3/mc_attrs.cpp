@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/errors.h"
 #include "common/text.h"
 
 namespace b2c::s3 {
@@ -125,7 +126,7 @@ void apply_attributes(int fd, const std::string& name, const FileAttributes& a)
         uid_t uid = a.uid ? *a.uid : static_cast<uid_t>(-1);
         gid_t gid = a.gid ? *a.gid : static_cast<gid_t>(-1);
         if (::fchown(fd, uid, gid) != 0)
-            spdlog::warn("cannot give {} to {}:{}: {}", name, uid, gid, std::strerror(errno));
+            spdlog::warn("cannot give {} to {}:{}: {}", name, uid, gid, error_text(errno));
     }
     // After chown, which may clear the set-user-ID bits anyway.
     if (a.mode && ::fchmod(fd, static_cast<mode_t>(*a.mode & 0777)) != 0)

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/errors.h"
 #include "common/run_command.h"
 #include "common/unique_fd.h"
 #include "storage/s3/digest.h"
@@ -76,7 +77,7 @@ std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user
             if (w < 0 && errno == EINTR)
                 continue;
             if (w <= 0) {
-                active->write_error = fmt::format("cannot write a download: {}", std::strerror(errno));
+                active->write_error = fmt::format("cannot write a download: {}", error_text(errno));
                 return 0;
             }
             written += static_cast<std::size_t>(w);
@@ -115,7 +116,7 @@ std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* use
     } while (n < 0 && errno == EINTR);
     if (n <= 0) {
         active->read_error = n == 0 ? range.name + " became shorter while it was sent"
-                                    : fmt::format("cannot read {}: {}", range.name, std::strerror(errno));
+                                    : fmt::format("cannot read {}: {}", range.name, error_text(errno));
         return CURL_READFUNC_ABORT;
     }
     active->position += static_cast<std::uint64_t>(n);

@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "common/errors.h"
+#include "common/units.h"
 #include "storage/s3/digest.h"
 #include "storage/s3/mc_attrs.h"
 #include "storage/s3/s3_xml.h"
@@ -28,7 +30,7 @@ std::string etag_of(Outcome& outcome)
 // S3 takes at most 10000 parts: bigger files get bigger parts (whole MiB).
 std::uint64_t part_size_for(std::uint64_t size, std::uint64_t wanted)
 {
-    constexpr std::uint64_t MiB = 1 << 20, max_parts = 10000;
+    constexpr std::uint64_t max_parts = 10000;
     if (part_count(size, wanted) <= max_parts)
         return wanted;
     return (size / max_parts / MiB + 1) * MiB;
@@ -50,7 +52,7 @@ Headers object_headers(const MirrorContext& context, const LocalFile& file)
     if (context.options.preserve) {
         struct stat st {};
         if (::fstat(file.open().get(), &st) != 0)
-            throw std::runtime_error(fmt::format("cannot stat {}: {}", file.name(), std::strerror(errno)));
+            throw std::runtime_error(fmt::format("cannot stat {}: {}", file.name(), error_text(errno)));
         headers.emplace_back(mc_attrs_header, format_mc_attrs(attributes_of(st)));
     }
     for (auto& header : context.sse_headers())

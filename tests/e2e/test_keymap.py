@@ -25,7 +25,7 @@ def letter(c):
 
 def read_bkm(path):
     """{table: [256 keys]} and the accent count of one of our .bkm files
-    (format: netcfg/keymap_file.h)."""
+    (format: init/console/keymap_file.h)."""
     data = path.read_bytes()
     assert data[:8] == b"B2CKEYS\0", f"{path} is not a keymap file"
     _, tables, strings, accents = struct.unpack_from("<HHHH", data, 8)

@@ -144,7 +144,7 @@ def test_device_forms_reset_and_a_missing_node(boot, image, tmp_path):
 
     r = boot("b2c.cache_device=/dev/vdz", "b2c.volume=v", read, extra=disks(disk))
     assert r.code == 0, r.why("a missing cache device is not fatal")
-    assert re.search(r"warn.*/dev/vdz", r.text), r.why("expected a warning naming /dev/vdz")
+    assert re.search(r"WARNING: .*/dev/vdz", r.text), r.why("expected a warning naming /dev/vdz")
     assert lines(r.text, "empty-49"), r.why("without the cache the volume is new")
 
 

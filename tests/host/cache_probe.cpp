@@ -86,7 +86,7 @@ int main(int argc, char** argv)
         } else if (arg == "--wait-ms") {
             options.device_wait = std::chrono::milliseconds(std::atoi(next().c_str()));
         } else if (arg == "--min-size-mib") {
-            options.plan.min_size = std::strtoull(next().c_str(), nullptr, 10) * MiB;
+            options.plan.min_size = std::strtoull(next().c_str(), nullptr, 10) * b2c::MiB;
         } else if (arg == "--write") {
             auto value = next();
             auto eq = value.find('=');
@@ -115,7 +115,7 @@ int main(int argc, char** argv)
         auto result = plan_cache_partition(disks, options.plan);
         for (const auto& note : result.notes)
             std::cout << "note=" << note << "\n";
-        std::cout << "reason=" << result.reason << "\n";
+        std::cout << "reason=" << (result.plan ? result.plan->why : result.plan.error()) << "\n";
         if (!result.plan)
             return 1;
         std::cout << "disk=" << result.plan->disk_node << "\nnew_table=" << result.plan->new_table
@@ -140,15 +140,14 @@ int main(int argc, char** argv)
     for (const auto& d : config.diagnostics)
         std::cout << "diagnostic=" << d.option << ": " << d.message << "\n";
     const auto start = std::chrono::steady_clock::now();
-    std::string why_none;
     int status = 0;
     {
-        auto cache = setup_cache(config.storage, options, &why_none);
+        auto cache = setup_cache(config.storage, options);
         const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
             std::chrono::steady_clock::now() - start);
         std::cout << "elapsed_ms=" << elapsed.count() << "\n";
         if (!cache) {
-            std::cout << "cache=no\nreason=" << why_none << "\n";
+            std::cout << "cache=no\nreason=" << cache.error() << "\n";
             return 1;
         }
         std::cout << "cache=yes\nsource=" << cache->source() << "\nmount_point=" << cache->mount_point()

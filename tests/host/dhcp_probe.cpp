@@ -23,7 +23,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/log.h"
-#include "netcfg/ipv4_text.h"
+#include "common/ipv4_text.h"
 #include "netcfg/lease_keeper.h"
 #include "netcfg/network.h"
 #include "netcfg/wired_interfaces.h"
@@ -34,7 +34,7 @@ std::string addresses(const std::vector<b2c::cmdline::Ipv4Address>& list) {
     std::vector<std::uint32_t> host_order;
     for (const auto& address : list)
         host_order.push_back(address.host_order);
-    return b2c::netcfg::ipv4_list_to_string(host_order, ",");
+    return b2c::ipv4_list_to_string(host_order, ",");
 }
 
 // Keeps `lease` for `duration`, then stops the keeper and prints its record.
@@ -52,7 +52,7 @@ void keep_lease(const b2c::netcfg::DhcpLease& lease, std::chrono::seconds durati
     const auto stop_start = steady_clock::now();
     keeper.reset();
     auto stop_ms = duration_cast<milliseconds>(steady_clock::now() - stop_start).count();
-    std::cout << "kept_address=" << b2c::netcfg::ipv4_to_string(status.lease.address) << "/"
+    std::cout << "kept_address=" << b2c::ipv4_to_string(status.lease.address) << "/"
               << status.lease.prefix_length << "\n"
               << "has_address=" << (status.has_address ? "yes" : "no") << "\n"
               << "phase=" << b2c::netcfg::to_string(status.phase) << "\n"
@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
             b2c::netcfg::configure_dhcp_on(interfaces, timeout, resolv_conf ? resolv_conf : "/etc/resolv.conf");
         auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
         std::cout << "interface=" << configured.name << "\n"
-                  << "address=" << b2c::netcfg::ipv4_to_string(configured.address.address.host_order) << "/"
+                  << "address=" << b2c::ipv4_to_string(configured.address.address.host_order) << "/"
                   << configured.address.prefix_length << "\n"
                   << "routers=" << addresses(configured.routers) << "\n"
                   << "nameservers=" << addresses(configured.nameservers) << "\n"

@@ -19,6 +19,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cmdline/option_parsing.h"
+#include "common/base64.h"
 #include "common/log.h"
 #include "common/run_command.h"
 #include "common/text.h"

@@ -12,7 +12,7 @@ TEST_CASE("network defaults")
     CHECK_FALSE(config.network.kernel_configured);
     CHECK(config.network.hostname == "boot2container");
     CHECK_FALSE(config.network.ntp_peer);
-    CHECK_FALSE(config.network.keymap);
+    CHECK_FALSE(config.machine.keymap);
     CHECK_FALSE(config.network.extra_args_url);
     CHECK(config.diagnostics.empty());
     CHECK(config.options_given.empty());
@@ -172,8 +172,8 @@ TEST_CASE("b2c.ntp_peer with a port")
 
 TEST_CASE("b2c.keymap")
 {
-    CHECK(parse_config("b2c.keymap=fr").network.keymap == "fr");
-    CHECK(parse_config("b2c.keymap=de-latin1").network.keymap == "de-latin1");
+    CHECK(parse_config("b2c.keymap=fr").machine.keymap == "fr");
+    CHECK(parse_config("b2c.keymap=de-latin1").machine.keymap == "de-latin1");
     CHECK(contains(only_error(parse_config("b2c.keymap=../etc")), "b2c.keymap: '../etc' is not a keymap"));
     CHECK(contains(only_error(parse_config("b2c.keymap")), "b2c.keymap: needs a value (expected b2c.keymap=NAME)"));
 }

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "common/base64.h"
+#include "common/ipv4_text.h"
 #include "common/redaction.h"
 #include "common/text.h"
 
@@ -29,4 +31,31 @@ TEST_CASE("redact: every occurrence of every secret, however short")
     CHECK(redact("pw=ab and ab again", {"ab"}) == "pw=*** and *** again");
     CHECK(redact("nothing", {""}) == "nothing");
     CHECK(redact("k1 k2", {"k1", "k2"}) == "*** ***");
+}
+
+TEST_CASE("IPv4 addresses and netmasks as text", "[text]") {
+    CHECK(ipv4_to_string(0x0a00020f) == "10.0.2.15");
+    CHECK(ipv4_list_to_string({0x01010101, 0x08080808}, ",") == "1.1.1.1,8.8.8.8");
+    CHECK(netmask_to_prefix(0xffffff00) == 24);
+    CHECK(netmask_to_prefix(0xffffffff) == 32);
+    CHECK(netmask_to_prefix(0) == 0);
+    CHECK(netmask_to_prefix(0xff00ff00) == -1);
+    CHECK(prefix_to_netmask(20) == 0xfffff000);
+    CHECK(prefix_to_netmask(0) == 0);
+}
+
+TEST_CASE("base 64 both ways, padding optional or required")
+{
+    CHECK(encode_base64("") == "");
+    CHECK(encode_base64("f") == "Zg==");
+    CHECK(encode_base64("fo") == "Zm8=");
+    CHECK(encode_base64("foobar") == "Zm9vYmFy");
+    CHECK(decode_base64("Zm8") == std::optional<std::string>("fo"));
+    CHECK_FALSE(decode_base64("Zm8", Padding::required));
+    CHECK(decode_base64("Zm8=", Padding::required) == std::optional<std::string>("fo"));
+    CHECK_FALSE(decode_base64("Zm!="));
+    std::string all;
+    for (int c = 0; c < 256; ++c)
+        all += static_cast<char>(c);
+    CHECK(decode_base64(encode_base64(all), Padding::required) == all);
 }

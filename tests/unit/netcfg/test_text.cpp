@@ -3,22 +3,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include "netcfg/ipv4_text.h"
 #include "netcfg/resolv_conf.h"
 #include "netcfg/wired_interfaces.h"
 
 using namespace b2c::netcfg;
-
-TEST_CASE("IPv4 addresses and netmasks as text", "[text]") {
-    CHECK(ipv4_to_string(0x0a00020f) == "10.0.2.15");
-    CHECK(ipv4_list_to_string({0x01010101, 0x08080808}, ",") == "1.1.1.1,8.8.8.8");
-    CHECK(netmask_to_prefix(0xffffff00) == 24);
-    CHECK(netmask_to_prefix(0xffffffff) == 32);
-    CHECK(netmask_to_prefix(0) == 0);
-    CHECK(netmask_to_prefix(0xff00ff00) == -1);
-    CHECK(prefix_to_netmask(20) == 0xfffff000);
-    CHECK(prefix_to_netmask(0) == 0);
-}
 
 TEST_CASE("resolv.conf lists the search domain and the servers", "[resolv]") {
     CHECK(resolv_conf_text({0x0a000203, 0x01010101}, "example.test") ==

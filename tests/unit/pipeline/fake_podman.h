@@ -48,7 +48,7 @@ struct Podman {
             if (failing_mounts.count(spec.source))
                 throw std::runtime_error("cannot mount " + spec.source + ": no such device");
             mounts.push_back(spec);
-            return b2c::storage::Mount{};
+            return b2c::pipeline::Hold{};
         };
         // Like storage::ensure_encrypted_directory, without a kernel.
         rt.encrypt = [this](const std::string& dir, const std::string& key, bool reset) {
@@ -57,7 +57,7 @@ struct Podman {
             if (it != encrypted.end() && it->second != key && !reset)
                 throw std::runtime_error(dir + " is encrypted with another key");
             encrypted[dir] = key;
-            return b2c::storage::FscryptKey{};
+            return b2c::pipeline::Hold{};
         };
         rt.is_encrypted = [this](const std::string& dir) { return encrypted.count(dir) > 0; };
         // Recorded among the commands as "mirror pull|push DIR BUCKET/PREFIX",

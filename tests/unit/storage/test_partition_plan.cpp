@@ -16,7 +16,8 @@ struct StringMaker<Region> {
 
 namespace {
 
-constexpr std::uint64_t GiB = 1024 * MiB;
+using b2c::GiB;
+using b2c::MiB;
 
 Disk disk(std::string name, std::uint64_t size, TableType table, Bus bus = Bus::sata_scsi,
           unsigned sector_size = 512)
@@ -41,6 +42,14 @@ Partition part(int number, std::uint64_t start, std::uint64_t size, bool logical
     p.logical = logical;
     p.extended = extended;
     return p;
+}
+
+// The regions a disk offers; none (and a failed check) when it offers nothing.
+std::vector<Region> offered(const Disk& d)
+{
+    auto regions = free_regions(d, {});
+    CHECK(regions.ok());
+    return regions ? *regions : std::vector<Region>{};
 }
 
 }  // namespace
@@ -73,7 +82,7 @@ TEST_CASE("a file system directly on a disk is never touched")
     auto result = plan_cache_partition({d});
     CHECK_FALSE(result.plan);
     CHECK_THAT(result.notes.at(0), Catch::Contains("ext4 file system directly"));
-    CHECK_THAT(result.reason, Catch::Contains("no disk has 256 MiB"));
+    CHECK_THAT(result.plan.error(), Catch::Contains("no disk has 256 MiB"));
 }
 
 TEST_CASE("a table we do not write is never touched")
@@ -99,7 +108,7 @@ TEST_CASE("GPT: the largest gap wins, wherever it is; partitions in any order")
     auto d = disk("sda", 10 * GiB, TableType::gpt);
     // [1M, 1G+1M) used, [1G+1M, 5G) free, [5G, 9G) used, [9G, 10G-1M) free
     d.partitions = {part(2, 5 * GiB, 4 * GiB), part(1, 1 * MiB, 1 * GiB)};
-    auto regions = free_regions(d, {});
+    auto regions = offered(d);
     REQUIRE(regions.size() == 2);
     CHECK(regions[0] == Region{1 * GiB + 1 * MiB, 4 * GiB - 1 * MiB});
     CHECK(regions[1] == Region{9 * GiB, 1 * GiB - 1 * MiB});
@@ -113,7 +122,7 @@ TEST_CASE("gaps are aligned to 1 MiB inwards")
     auto d = disk("sda", 4 * GiB, TableType::gpt);
     // Ends 512 bytes past 1 GiB; the next starts 512 bytes before 3 GiB.
     d.partitions = {part(1, 2048 * 512, 1 * GiB - 1 * MiB + 512), part(2, 3 * GiB - 512, 512 * MiB)};
-    auto regions = free_regions(d, {});
+    auto regions = offered(d);
     REQUIRE_FALSE(regions.empty());
     CHECK(regions[0] == Region{1 * GiB + 1 * MiB, 2 * GiB - 2 * MiB});
 }
@@ -125,7 +134,7 @@ TEST_CASE("a full disk offers nothing")
     auto result = plan_cache_partition({d});
     CHECK_FALSE(result.plan);
     CHECK_THAT(result.notes.at(0), Catch::Contains("no free region of 256 MiB or more"));
-    CHECK_THAT(result.reason, Catch::Contains("no disk has 256 MiB or more of free space"));
+    CHECK_THAT(result.plan.error(), Catch::Contains("no disk has 256 MiB or more of free space"));
 }
 
 TEST_CASE("free space under the minimum size is ignored; the minimum is an option")
@@ -178,7 +187,7 @@ TEST_CASE("MBR: logical partitions do not take primary slots; the extended one i
     // 3 primaries, one of them extended [4G, 10G) with a single small logical inside.
     d.partitions = {part(1, 1 * MiB, 1 * GiB), part(2, 2 * GiB, 1 * GiB),
                     part(3, 4 * GiB, 6 * GiB, false, true), part(5, 4 * GiB + 1 * MiB, 1 * GiB, true)};
-    auto regions = free_regions(d, {});
+    auto regions = offered(d);
     REQUIRE(regions.size() == 3);
     CHECK(regions[0] == Region{10 * GiB, 6 * GiB});  // not inside the extended partition
     CHECK(regions[1] == Region{3 * GiB, 1 * GiB});
@@ -202,7 +211,7 @@ TEST_CASE("across disks the largest region wins, whatever the bus")
     REQUIRE(result.plan);
     CHECK(result.plan->disk_index == 1);
     CHECK(result.notes.size() == 2);
-    CHECK_THAT(result.reason, Catch::Contains("/dev/sdb"));
+    CHECK_THAT(result.plan->why, Catch::Contains("/dev/sdb"));
 }
 
 TEST_CASE("on a tie the faster bus wins: nvme, sata/scsi, virtio, other, mmc, usb")
@@ -245,7 +254,7 @@ TEST_CASE("no disk at all")
 {
     auto result = plan_cache_partition({});
     CHECK_FALSE(result.plan);
-    CHECK(result.reason == "no disk to put a cache on");
+    CHECK(result.plan.error() == "no disk to put a cache on");
 }
 
 TEST_CASE("a disk too small for its own GPT")
@@ -261,7 +270,7 @@ TEST_CASE("sizes near 2^64 never wrap around")
     // disk: no free region is offered past it, nor a wrapped one before it.
     auto d = disk("sda", max, TableType::gpt);
     d.partitions = {part(1, 1 * MiB, 1 * GiB), part(2, max - 10 * MiB, 100 * MiB)};
-    for (const auto& region : free_regions(d, {})) {
+    for (const auto& region : offered(d)) {
         CHECK(region.start >= 1 * MiB + 1 * GiB);
         CHECK(region.end() > region.start);
         CHECK(region.end() <= max - 10 * MiB);
@@ -275,5 +284,5 @@ TEST_CASE("sizes near 2^64 never wrap around")
     // An alignment of zero is taken as no alignment, not a division by zero.
     PlanOptions unaligned;
     unaligned.alignment = 0;
-    CHECK_FALSE(free_regions(disk("sdc", 8 * GiB, TableType::none), unaligned).empty());
+    CHECK(free_regions(disk("sdc", 8 * GiB, TableType::none), unaligned).ok());
 }

@@ -1,0 +1,74 @@
+#include "storage/bring_up.h"
+
+#include <sys/mount.h>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "common/errors.h"
+#include "storage/fs_type.h"
+
+namespace b2c::storage {
+namespace {
+
+const cmdline::FilesystemConfig* cache_filesystem(const cmdline::StorageConfig& config)
+{
+    if (config.cache.kind != cmdline::CacheDevice::Kind::filesystem)
+        return nullptr;
+    for (const auto& fs : config.filesystems)
+        if (fs.name == config.cache.name)
+            return &fs;
+    return nullptr;
+}
+
+// Without a cache, podman's image store lives in RAM. overlayfs wants a real
+// tmpfs under it, not the initramfs' rootfs.
+void image_store_in_ram()
+{
+    if (::mount("containers", "/var/lib/containers", "tmpfs", 0, "mode=0700") != 0)
+        throw system_error("cannot mount a tmpfs on /var/lib/containers");
+}
+
+}  // namespace
+
+std::vector<std::string> modules_needed(const cmdline::StorageConfig& config)
+{
+    std::vector<std::string> modules{"overlay"};
+    for (const auto& fs : config.filesystems)
+        if (!fs.type.empty())
+            modules.push_back("fs-" + fs.type);
+    // A cache on a share is an ext4 image file, loop mounted (whatever its
+    // type: an undeclared one is probed at mount time).
+    if (config.cache.kind == cmdline::CacheDevice::Kind::filesystem)
+        modules.push_back("loop");
+    return modules;
+}
+
+bool needs_network(const cmdline::StorageConfig& config)
+{
+    const auto* fs = cache_filesystem(config);
+    return fs && kind_of(fs->type).needs_network;
+}
+
+Storage bring_up(const cmdline::StorageConfig& config)
+{
+    Storage storage;
+    if (auto cache = setup_cache(config))
+        storage.cache.emplace(std::move(*cache));
+    else
+        image_store_in_ram();
+    if (!config.swap_bytes)
+        return storage;
+    if (!storage.cache) {
+        spdlog::warn("b2c.swap needs a cache (b2c.cache_device): going on without swap");
+        return storage;
+    }
+    try {
+        storage.swap.emplace(storage.cache->mount_point() + "/swapfile", *config.swap_bytes);
+    } catch (const std::exception& e) {
+        spdlog::error("b2c.swap: {}; going on without swap", e.what());
+    }
+    return storage;
+}
+
+}  // namespace b2c::storage

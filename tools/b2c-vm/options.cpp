@@ -1,0 +1,176 @@
+#include "tools/b2c-vm/options.h"
+
+#include <cstring>
+#include <filesystem>
+#include <sstream>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include "tools/b2c-vm/exit_codes.h"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace b2c::vm {
+namespace {
+
+constexpr const char* kInitramfsName = "initramfs.linux_amd64.cpio.zst";
+
+po::options_description describe(VmOptions& o, std::string& accel)
+{
+    po::options_description desc("Options");
+    desc.add_options()
+        ("help,h", po::bool_switch(&o.help), "show this help and exit")
+        ("kernel", po::value(&o.kernel)->value_name("PATH"),
+         "kernel image (default: the newest /boot/vmlinuz-*)")
+        ("initramfs", po::value(&o.initramfs)->value_name("PATH"),
+         "initramfs (default: initramfs.linux_amd64.cpio.zst next to b2c-vm, else in ./)")
+        ("memory", po::value(&o.memory_mib)->value_name("MiB")->default_value(2048), "guest RAM")
+        ("cpus", po::value(&o.cpus)->value_name("N")->default_value(2), "guest CPUs")
+        ("accel", po::value(&accel)->value_name("auto|kvm|tcg")->default_value("auto"),
+         "auto: KVM when it works, else TCG (software emulation)")
+        ("disk", po::value(&o.disks)->value_name("PATH")->composing(),
+         "raw disk image as a virtio disk (repeatable)")
+        ("append", po::value(&o.appends)->value_name("OPTIONS")->composing(),
+         "b2c options as on a kernel command line, e.g. 'b2c.run=\"-ti alpine\"' (repeatable)")
+        ("kernel-arg", po::value(&o.kernel_args)->value_name("ARG")->composing(),
+         "raw kernel parameter (repeatable)")
+        ("user-net", po::value(&o.user_net)->value_name("OPTS"),
+         "options added to the user-mode NIC (eth0), e.g. hostfwd=tcp::8080-:80 or net=10.0.3.0/24")
+        ("qemu", po::value(&o.qemu_args)->value_name("ARG")->composing(),
+         "extra QEMU argument, one word each (repeatable)")
+        ("timeout", po::value(&o.timeout_seconds)->value_name("SECONDS")->default_value(0),
+         "kill QEMU after this long (0: never)")
+        ("image", po::value<std::string>()->value_name("REF"), "container image to run")
+        ("command", po::value<std::string>()->value_name("CMD"),
+         "command run with 'sh -c' in the image")
+        ("workdir", po::value<std::string>()->value_name("DIR"),
+         "host folder shared read-write at the same path, the command's working directory")
+        ("dry-run", po::bool_switch(&o.dry_run), "print the QEMU command line and exit");
+    return desc;
+}
+
+Accel parse_accel(const std::string& text)
+{
+    if (text == "auto")
+        return Accel::automatic;
+    if (text == "kvm")
+        return Accel::kvm;
+    if (text == "tcg")
+        return Accel::tcg;
+    throw UsageError(fmt::format("--accel must be auto, kvm or tcg, not '{}'", text));
+}
+
+std::optional<std::string> optional_value(const po::variables_map& vm, const char* name)
+{
+    if (!vm.count(name))
+        return std::nullopt;
+    return vm[name].as<std::string>();
+}
+
+}  // namespace
+
+VmOptions parse_options(int argc, const char* const argv[])
+{
+    VmOptions options;
+    std::string accel;
+    auto desc = describe(options, accel);
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw UsageError(fmt::format("{} (see b2c-vm --help)", e.what()));
+    }
+    if (options.help)
+        return options;
+    options.accel = parse_accel(accel);
+    options.image = optional_value(vm, "image");
+    options.command = optional_value(vm, "command");
+    options.workdir = optional_value(vm, "workdir");
+
+    if (options.memory_mib == 0)
+        throw UsageError("--memory must be at least 1 (MiB)");
+    if (options.cpus == 0)
+        throw UsageError("--cpus must be at least 1");
+    if (options.command && !options.image)
+        throw UsageError("--command needs --image: which image should run it?");
+    if (options.workdir && !(options.image && options.command))
+        throw UsageError("--workdir needs --image and --command: it is where the command runs");
+    return options;
+}
+
+std::string help_text()
+{
+    VmOptions options;
+    std::string accel;
+    std::ostringstream out;
+    out << "Usage: b2c-vm [OPTIONS]\n"
+           "Boots QEMU with a kernel and the b2c initramfs; the serial console is on\n"
+           "stdout and stdin. Exits with the guest's status.\n\n"
+           "  b2c-vm --image IMAGE --command CMD --workdir DIR\n"
+           "  b2c-vm --append 'b2c.run=\"-ti docker.io/library/alpine\"'\n\n"
+        << describe(options, accel) << "\n"
+        << kExitCodeTable;
+    return out.str();
+}
+
+std::string newest_kernel(const std::string& boot_dir)
+{
+    std::string best;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(boot_dir, ec)) {
+        auto name = entry.path().filename().string();
+        if (!name.starts_with("vmlinuz-"))
+            continue;
+        if (best.empty() || strverscmp(name.c_str(), fs::path(best).filename().c_str()) > 0)
+            best = entry.path().string();
+    }
+    return best;
+}
+
+void resolve_defaults(VmOptions& options, const std::string& self_dir)
+{
+    if (options.kernel.empty()) {
+        options.kernel = newest_kernel();
+        if (options.kernel.empty())
+            throw UsageError("no /boot/vmlinuz-* found: pass the kernel with --kernel PATH");
+    }
+    if (!fs::is_regular_file(options.kernel))
+        throw UsageError(fmt::format("kernel '{}' is not a file: check --kernel", options.kernel));
+
+    if (options.initramfs.empty()) {
+        // Next to b2c-vm when installed; the build dir's root when run from
+        // build/tools/; else the current directory.
+        const fs::path candidates[] = {fs::path(self_dir) / kInitramfsName,
+                                       fs::path(self_dir).parent_path() / kInitramfsName,
+                                       fs::current_path() / kInitramfsName};
+        for (const auto& candidate : candidates)
+            if (options.initramfs.empty() && fs::is_regular_file(candidate))
+                options.initramfs = candidate.string();
+        if (options.initramfs.empty())
+            throw UsageError(fmt::format(
+                "no {} next to b2c-vm, in {} nor in the current directory: build it or pass "
+                "--initramfs PATH",
+                kInitramfsName, fs::path(self_dir).parent_path().string()));
+    }
+    if (!fs::is_regular_file(options.initramfs))
+        throw UsageError(
+            fmt::format("initramfs '{}' is not a file: check --initramfs", options.initramfs));
+
+    for (const auto& disk : options.disks)
+        if (!fs::exists(disk))
+            throw UsageError(fmt::format("disk image '{}' does not exist: check --disk", disk));
+
+    if (options.workdir) {
+        if (!fs::is_directory(*options.workdir))
+            throw UsageError(fmt::format("work dir '{}' is not a folder: check --workdir",
+                                         *options.workdir));
+        options.workdir = fs::absolute(*options.workdir).lexically_normal().string();
+        if (options.workdir->size() > 1 && options.workdir->ends_with('/'))
+            options.workdir->pop_back();
+    }
+}
+
+}  // namespace b2c::vm
