@@ -40,9 +40,9 @@ using detail::Reporter;
 struct OptionSpec {
     std::string_view name;
     std::string_view legacy_name;
-    ReadIn read_in;              // the boot phase that reads it
+    ReadIn read_in;  // the boot phase that reads it
     bool repeatable;
-    bool flag;                   // may be given without a value
+    bool flag;                  // may be given without a value
     std::string_view expected;  // the syntax, for "needs a value"
     std::function<void(std::string_view, Config&, Reporter&)> parse;
 };
@@ -65,8 +65,10 @@ const std::vector<OptionSpec>& option_table()
          }},
         {"b2c.pipefail", "", ReadIn::pipeline, false, true, "b2c.pipefail", parse_pipefail},
         {"b2c.login", "", ReadIn::pipeline, true, false, "b2c.login=REGISTRY,username=USER,password=PASS", parse_login},
-        {"b2c.pull_stall_timeout", "", ReadIn::pipeline, false, false, "b2c.pull_stall_timeout=SECONDS", parse_pull_stall_timeout},
-        {"b2c.iface", "", ReadIn::network, true, false, "b2c.iface=NAME,dhcp or b2c.iface=NAME,address=A.B.C.D/N", parse_iface},
+        {"b2c.pull_stall_timeout", "", ReadIn::pipeline, false, false, "b2c.pull_stall_timeout=SECONDS",
+         parse_pull_stall_timeout},
+        {"b2c.iface", "", ReadIn::network, true, false, "b2c.iface=NAME,dhcp or b2c.iface=NAME,address=A.B.C.D/N",
+         parse_iface},
         {"b2c.hostname", "", ReadIn::identity, false, false, "b2c.hostname=NAME", parse_hostname},
         {"b2c.ntp_peer", "", ReadIn::clock, false, false, "b2c.ntp_peer=none|auto|HOST", parse_ntp_peer},
         {"b2c.keymap", "", ReadIn::keymap, false, false, "b2c.keymap=NAME", parse_keymap},
@@ -100,8 +102,8 @@ void report_unknown(std::string_view name, Config& config)
     for (const auto& spec : option_table())
         if (edit_distance(name, spec.name) <= 2)
             hint = fmt::format(" (did you mean {}?)", spec.name);
-    config.diagnostics.push_back({Diagnostic::Severity::warning, std::string(name),
-                                  fmt::format("unknown option {} ignored{}", name, hint)});
+    config.diagnostics.push_back(
+        {Diagnostic::Severity::warning, std::string(name), fmt::format("unknown option {} ignored{}", name, hint)});
 }
 
 }  // namespace
@@ -230,8 +232,8 @@ Config parse_config(std::string_view kernel_cmdline)
         return parse_config(tokenize_kernel_cmdline(kernel_cmdline));
     } catch (const SyntaxError& e) {
         Config config;
-        config.diagnostics.push_back({Diagnostic::Severity::error,
-                                      e.parameter().empty() ? "command line" : e.parameter(), printable(e.what())});
+        config.diagnostics.push_back(
+            {Diagnostic::Severity::error, e.parameter().empty() ? "command line" : e.parameter(), printable(e.what())});
         config.secrets_on_command_line = find_secrets(kernel_cmdline);
         return config;
     }

@@ -44,26 +44,26 @@ struct ContainerSpec {
 struct RegistryLogin {
     std::string registry;
     std::string username;
-    std::string password;  // secret: never logged
+    std::string password;    // secret: never logged
     bool tls_verify = true;  // extension: log in to a plain-HTTP registry
 };
 
 // b2c.iface=NAME,...
 struct InterfaceConfig {
     std::string name;
-    bool dhcp = false;                      // `dhcp` or `auto`
-    std::optional<Ipv4Cidr> address;        // `address=CIDR`
-    std::optional<Ipv4Address> gateway;     // `gateway=IP`
-    std::vector<Route> routes;              // `route=NET/LEN:GW`, repeatable
-    std::vector<Ipv4Address> nameservers;   // `nameserver=IP`, repeatable
-    bool forward = false;                   // `forward`
+    bool dhcp = false;                     // `dhcp` or `auto`
+    std::optional<Ipv4Cidr> address;       // `address=CIDR`
+    std::optional<Ipv4Address> gateway;    // `gateway=IP`
+    std::vector<Route> routes;             // `route=NET/LEN:GW`, repeatable
+    std::vector<Ipv4Address> nameservers;  // `nameserver=IP`, repeatable
+    bool forward = false;                  // `forward`
 };
 
 struct NetworkConfig {
     std::vector<InterfaceConfig> interfaces;  // empty: DHCP on every wired interface
     bool kernel_configured = false;           // the kernel's `ip=` was given
     std::string hostname = "boot2container";
-    std::optional<std::string> ntp_peer;      // none: no NTP; `auto` gives "pool.ntp.org"
+    std::optional<std::string> ntp_peer;  // none: no NTP; `auto` gives "pool.ntp.org"
     std::optional<std::string> extra_args_url;
 };
 
@@ -111,18 +111,18 @@ inline constexpr std::size_t fscrypt_key_bytes = 64;
 // b2c.volume=NAME[,...]
 struct VolumeConfig {
     std::string name;
-    std::optional<std::string> filesystem;   // `filesystem=FSNAME`
+    std::optional<std::string> filesystem;  // `filesystem=FSNAME`
     enum class Expiration { never, pipeline_end };
     Expiration expiration = Expiration::never;
     std::optional<std::string> fscrypt_key;  // base 64 of exactly 64 bytes; secret
     bool fscrypt_reset_key = false;
-    std::optional<S3Location> pull_from;     // `pull_from=` or `mirror=`
-    std::optional<S3Location> push_to;       // `push_to=` or `mirror=`
-    unsigned pull_on = 0;                    // SyncCondition bits
+    std::optional<S3Location> pull_from;  // `pull_from=` or `mirror=`
+    std::optional<S3Location> push_to;    // `push_to=` or `mirror=`
+    unsigned pull_on = 0;                 // SyncCondition bits
     unsigned push_on = 0;
     bool overwrite = false;
     bool remove = false;
-    std::vector<std::string> exclude;        // `exclude=GLOB`, repeatable
+    std::vector<std::string> exclude;  // `exclude=GLOB`, repeatable
     bool preserve = false;
     std::optional<std::string> encrypt_key;  // SSE-C customer key; secret
 };
@@ -147,8 +147,8 @@ struct PipelineConfig {
 };
 
 struct MachineConfig {
-    std::vector<std::string> insmods;                // module names, ".ko" removed
-    std::optional<std::string> keymap;               // the console's keyboard layout
+    std::vector<std::string> insmods;   // module names, ".ko" removed
+    std::optional<std::string> keymap;  // the console's keyboard layout
     std::chrono::seconds poweroff_delay{0};
     std::optional<std::vector<std::string>> shutdown_cmd;  // split shell-style
     std::optional<std::vector<std::string>> reboot_cmd;

@@ -14,8 +14,10 @@ constexpr std::string_view hidden = "***";
 std::string conditions(unsigned bits)
 {
     static constexpr std::pair<unsigned, std::string_view> names[] = {
-        {sync_pipeline_start, "pipeline_start"}, {sync_container_start, "container_start"},
-        {sync_container_end, "container_end"},   {sync_pipeline_end, "pipeline_end"},
+        {sync_pipeline_start, "pipeline_start"},
+        {sync_container_start, "container_start"},
+        {sync_container_end, "container_end"},
+        {sync_pipeline_end, "pipeline_end"},
         {sync_changes, "changes"},
     };
     std::vector<std::string> set;
@@ -97,16 +99,11 @@ void describe_network(const NetworkConfig& network, std::string& out)
 std::string cache(const CacheDevice& cache)
 {
     switch (cache.kind) {
-    case CacheDevice::Kind::none:
-        return "none (RAM only)";
-    case CacheDevice::Kind::automatic:
-        return "auto";
-    case CacheDevice::Kind::reset:
-        return "reset (auto, re-formatted)";
-    case CacheDevice::Kind::device:
-        return "device " + cache.name;
-    case CacheDevice::Kind::filesystem:
-        return "file system " + cache.name;
+    case CacheDevice::Kind::none: return "none (RAM only)";
+    case CacheDevice::Kind::automatic: return "auto";
+    case CacheDevice::Kind::reset: return "reset (auto, re-formatted)";
+    case CacheDevice::Kind::device: return "device " + cache.name;
+    case CacheDevice::Kind::filesystem: return "file system " + cache.name;
     }
     return "?";
 }
@@ -144,8 +141,9 @@ void describe_storage(const StorageConfig& storage, std::string& out)
     if (storage.swap_bytes)
         out += fmt::format("  swap: {} bytes\n", *storage.swap_bytes);
     for (const auto& fs : storage.filesystems)
-        out += fmt::format("  filesystem {}: src {}{}{}\n", fs.name, fs.source, fs.type.empty() ? "" : ", type " + fs.type,
-                           fs.options.empty() ? "" : ", opts " + join(fs.options, "|"));
+        out +=
+            fmt::format("  filesystem {}: src {}{}{}\n", fs.name, fs.source, fs.type.empty() ? "" : ", type " + fs.type,
+                        fs.options.empty() ? "" : ", opts " + join(fs.options, "|"));
     for (const auto& s3 : storage.s3_aliases)
         out += fmt::format("  minio {}: {}, keys {}\n", s3.alias, without_user_information(s3.url), hidden);
     for (const auto& volume : storage.volumes)

@@ -58,10 +58,9 @@ std::vector<Param> tokenize_kernel_cmdline(std::string_view cmdline)
         Param param;
         param.name = cmdline.substr(span.name_begin, span.name_end - span.name_begin);
         if (span.unterminated)
-            throw SyntaxError(param.name,
-                              fmt::format("{}: unterminated double quote (its value runs to the end of the "
-                                          "command line; close the quote)",
-                                          param.name.empty() ? "the command line" : param.name));
+            throw SyntaxError(param.name, fmt::format("{}: unterminated double quote (its value runs to the end of the "
+                                                      "command line; close the quote)",
+                                                      param.name.empty() ? "the command line" : param.name));
         if (span.value_begin != std::string_view::npos) {
             std::string_view value = cmdline.substr(span.value_begin, span.end - span.value_begin);
             bool whole_quoted = cmdline[span.begin] == '"';
@@ -85,8 +84,8 @@ std::vector<std::string> split_shell_words(std::string_view text)
     bool in_word = false;
     std::size_t i = 0;
     auto error = [&](std::string_view what, std::size_t at) {
-        return SyntaxError("", std::string(what) + " at column " + std::to_string(at + 1) + " of: " +
-                           std::string(text));
+        return SyntaxError("",
+                           std::string(what) + " at column " + std::to_string(at + 1) + " of: " + std::string(text));
     };
     while (i < text.size()) {
         char c = text[i];

@@ -32,10 +32,10 @@ struct Param {
 
 // Where a parameter lies in the text it was read from.
 struct ParamSpan {
-    std::size_t begin = 0, end = 0;               // the whole parameter, its quotes included
+    std::size_t begin = 0, end = 0;  // the whole parameter, its quotes included
     std::size_t name_begin = 0, name_end = 0;
     std::size_t value_begin = std::string_view::npos;  // npos: no '='; the value runs to `end`
-    bool unterminated = false;                    // an opening double quote never closed
+    bool unterminated = false;                         // an opening double quote never closed
 };
 
 // Every parameter of `text` with its position, never throwing: an

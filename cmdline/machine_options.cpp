@@ -31,8 +31,7 @@ void parse_insmods(std::string_view value, Config& config, Reporter& report)
         if (name.empty())
             continue;
         if (!is_simple_name(name, "-_")) {
-            report.error(fmt::format("'{}' is not a module name (expected b2c.insmods=NAME[.ko],NAME[.ko],...)",
-                                     name));
+            report.error(fmt::format("'{}' is not a module name (expected b2c.insmods=NAME[.ko],NAME[.ko],...)", name));
             return;
         }
         modules.push_back(std::move(name));
@@ -48,8 +47,8 @@ std::optional<std::chrono::seconds> seconds_value(std::string_view value, long l
     for (char c : value)
         ok = ok && c >= '0' && c <= '9';
     if (!ok) {
-        report.error(fmt::format("'{}' is not a number of seconds (expected a non-negative integer, e.g. {})", value,
-                                 example));
+        report.error(
+            fmt::format("'{}' is not a number of seconds (expected a non-negative integer, e.g. {})", value, example));
         return std::nullopt;
     }
     auto seconds = std::stoll(std::string(value));

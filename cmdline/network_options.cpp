@@ -50,8 +50,8 @@ std::optional<Route> route_value(const SubOption& item, Reporter& report)
         auto mask = netmask(route.destination.prefix_length);
         if (route.destination.address.host_order & ~mask) {
             Ipv4Cidr network{{route.destination.address.host_order & mask}, route.destination.prefix_length};
-            report.error(fmt::format("route={} has host bits set in its destination (did you mean {}?)", text,
-                                     network.str()));
+            report.error(
+                fmt::format("route={} has host bits set in its destination (did you mean {}?)", text, network.str()));
             return std::nullopt;
         }
         return route;
@@ -169,12 +169,12 @@ void parse_ntp_peer(std::string_view value, Config& config, Reporter& report)
     }
     if (colon != std::string_view::npos) {
         auto port = value.substr(colon + 1);
-        bool digits = !port.empty() && port.size() <= 5 &&
-                      port.find_first_not_of("0123456789") == std::string_view::npos;
+        bool digits =
+            !port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == std::string_view::npos;
         unsigned long number = digits ? std::stoul(std::string(port)) : 0;
         if (number < 1 || number > 65535) {
-            report.error(fmt::format("'{}' has a bad port '{}' (expected HOST:PORT with PORT from 1 to 65535)",
-                                     value, port));
+            report.error(
+                fmt::format("'{}' has a bad port '{}' (expected HOST:PORT with PORT from 1 to 65535)", value, port));
             return;
         }
     }

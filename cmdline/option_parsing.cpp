@@ -21,9 +21,15 @@ void Reporter::add(Diagnostic::Severity severity, std::string_view text)
     out_.push_back({severity, option_, std::move(message)});
 }
 
-void Reporter::warning(std::string_view text) { add(Diagnostic::Severity::warning, text); }
+void Reporter::warning(std::string_view text)
+{
+    add(Diagnostic::Severity::warning, text);
+}
 
-void Reporter::error(std::string_view text) { add(Diagnostic::Severity::error, text); }
+void Reporter::error(std::string_view text)
+{
+    add(Diagnostic::Severity::error, text);
+}
 
 std::vector<std::string> split_outside_quotes(std::string_view text, char separator)
 {
@@ -72,10 +78,10 @@ SubOptionWalker::SubOptionWalker(Reporter& report, std::string expected_keys)
 void SubOptionWalker::unknown(const SubOption& item)
 {
     if (!previous_secret_.empty())
-        report_.warning(fmt::format(
-            "an unknown sub-option follows {0}= and is not shown (a secret may have been cut at a "
-            "comma: quote it, {0}=\"...\"); ignored",
-            previous_secret_));
+        report_.warning(
+            fmt::format("an unknown sub-option follows {0}= and is not shown (a secret may have been cut at a "
+                        "comma: quote it, {0}=\"...\"); ignored",
+                        previous_secret_));
     else
         report_.warning(fmt::format("unknown sub-option '{}' ignored (expected {})", item.key, expected_keys_));
 }

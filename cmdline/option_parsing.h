@@ -60,7 +60,6 @@ private:
     std::string previous_secret_;
 };
 
-
 bool is_valid_hostname(std::string_view name);
 bool is_http_url(std::string_view url);
 // Letters, digits and the given punctuation, not empty.

@@ -5,14 +5,12 @@
 
 namespace b2c::cmdline::detail {
 
-void parse_container(std::string_view option, std::string_view value, std::vector<ContainerSpec>& out,
-                     Reporter& report)
+void parse_container(std::string_view option, std::string_view value, std::vector<ContainerSpec>& out, Reporter& report)
 {
     try {
         auto args = split_shell_words(value);
         if (args.empty()) {
-            report.error(fmt::format("empty value (expected podman run arguments, e.g. {}=\"-ti alpine\")",
-                                     option));
+            report.error(fmt::format("empty value (expected podman run arguments, e.g. {}=\"-ti alpine\")", option));
             return;
         }
         out.push_back({std::move(args), std::string(value)});
@@ -59,8 +57,9 @@ void parse_login(std::string_view value, Config& config, Reporter& report)
             } else if (item.value == "false" || item.value == "0") {
                 login.tls_verify = false;
             } else {
-                report.error(fmt::format("tls_verify={} is not a boolean (expected tls_verify=true or tls_verify=false)",
-                                         item.value.value_or("")));
+                report.error(
+                    fmt::format("tls_verify={} is not a boolean (expected tls_verify=true or tls_verify=false)",
+                                item.value.value_or("")));
                 ok = false;
             }
         } else {

@@ -159,9 +159,13 @@ void check_declared_once(Config& config)
         });
     };
     auto& storage = config.storage;
-    keep_first(storage.filesystems, "b2c.filesystem", [](const FilesystemConfig& fs) -> const std::string& { return fs.name; }, "name");
-    keep_first(storage.s3_aliases, "b2c.minio", [](const S3Alias& s3) -> const std::string& { return s3.alias; }, "alias");
-    keep_first(storage.volumes, "b2c.volume", [](const VolumeConfig& v) -> const std::string& { return v.name; }, "name");
+    keep_first(
+        storage.filesystems, "b2c.filesystem", [](const FilesystemConfig& fs) -> const std::string& { return fs.name; },
+        "name");
+    keep_first(
+        storage.s3_aliases, "b2c.minio", [](const S3Alias& s3) -> const std::string& { return s3.alias; }, "alias");
+    keep_first(
+        storage.volumes, "b2c.volume", [](const VolumeConfig& v) -> const std::string& { return v.name; }, "name");
 }
 
 void check_storage_references(Config& config)

@@ -60,8 +60,8 @@ Ipv4Address parse_ipv4(std::string_view text)
             address = (address << 8) | static_cast<std::uint32_t>(*byte);
     }
     if (!ok)
-        throw std::invalid_argument(fmt::format(
-            "'{}' is not an IPv4 address (expected A.B.C.D, each number 0-255)", text));
+        throw std::invalid_argument(
+            fmt::format("'{}' is not an IPv4 address (expected A.B.C.D, each number 0-255)", text));
     return Ipv4Address{address};
 }
 
@@ -69,8 +69,8 @@ Ipv4Cidr parse_cidr(std::string_view text)
 {
     auto slash = text.find('/');
     auto expected = [&] {
-        return std::invalid_argument(fmt::format(
-            "'{}' is not an IPv4 address with a prefix length (expected A.B.C.D/N, N 0-32)", text));
+        return std::invalid_argument(
+            fmt::format("'{}' is not an IPv4 address with a prefix length (expected A.B.C.D/N, N 0-32)", text));
     };
     if (slash == std::string_view::npos)
         throw expected();
@@ -87,10 +87,10 @@ Ipv4Cidr parse_cidr(std::string_view text)
 std::uint64_t parse_size(std::string_view text)
 {
     auto expected = [&] {
-        return std::invalid_argument(fmt::format(
-            "'{}' is not a size (expected a whole number of bytes with an optional unit "
-            "K, M, G or T, e.g. 512M or 8G)",
-            text));
+        return std::invalid_argument(
+            fmt::format("'{}' is not a size (expected a whole number of bytes with an optional unit "
+                        "K, M, G or T, e.g. 512M or 8G)",
+                        text));
     };
     std::size_t digits = 0;
     while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits])))

@@ -80,9 +80,8 @@ void parse_volume(std::string_view value, Config& config, Reporter& report)
                                        volume.name, what));
         where = location;
     };
-    SubOptionWalker walker(report,
-                           "filesystem=, expiration=, fscrypt_key=, fscrypt_reset_key, mirror=, pull_from=, "
-                           "push_to=, pull_on=, push_on=, overwrite, remove, exclude=, preserve, encrypt_key=");
+    SubOptionWalker walker(report, "filesystem=, expiration=, fscrypt_key=, fscrypt_reset_key, mirror=, pull_from=, "
+                                   "push_to=, pull_on=, push_on=, overwrite, remove, exclude=, preserve, encrypt_key=");
     for (const auto& item : sub.items) {
         const auto& key = item.key;
         bool secret = false;
@@ -155,27 +154,28 @@ void parse_volume(std::string_view value, Config& config, Reporter& report)
     }
 
     if (ok && volume.pull_on && !volume.pull_from) {
-        report.error(fmt::format("{}: pull_on= without pull_from= or mirror= (expected a location to pull from)",
-                                 volume.name));
+        report.error(
+            fmt::format("{}: pull_on= without pull_from= or mirror= (expected a location to pull from)", volume.name));
         ok = false;
     }
     if (ok && volume.push_on && !volume.push_to) {
-        report.error(fmt::format("{}: push_on= without push_to= or mirror= (expected a location to push to)",
-                                 volume.name));
+        report.error(
+            fmt::format("{}: push_on= without push_to= or mirror= (expected a location to push to)", volume.name));
         ok = false;
     }
     // mirror= names both directions; using one of them is a choice (farm
     // jobs pull their traces and never push them). An explicit pull_from= or
     // push_to= without its *_on= would never be used.
     if (mirrored && !volume.pull_on && !volume.push_on)
-        report.warning(fmt::format("{}: mirror= without pull_on= or push_on=, the volume is never synced", volume.name));
+        report.warning(
+            fmt::format("{}: mirror= without pull_on= or push_on=, the volume is never synced", volume.name));
     if (!mirrored && volume.pull_from && !volume.pull_on)
         report.warning(fmt::format("{}: no pull_on=, the volume is never pulled", volume.name));
     if (!mirrored && volume.push_to && !volume.push_on)
         report.warning(fmt::format("{}: no push_on=, the volume is never pushed", volume.name));
     if (volume.fscrypt_reset_key && !volume.fscrypt_key) {
-        report.error(fmt::format("{}: fscrypt_reset_key without fscrypt_key= (expected a new key to reset to)",
-                                 volume.name));
+        report.error(
+            fmt::format("{}: fscrypt_reset_key without fscrypt_key= (expected a new key to reset to)", volume.name));
         ok = false;
     }
     if (ok)

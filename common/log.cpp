@@ -123,8 +123,8 @@ void begin_section(std::string_view id, std::string_view title, bool collapsed)
         spdlog::info("{}", title);
         return;
     }
-    std::fprintf(stderr, "\x1b[0Ksection_start:%lld:%.*s%s\r\x1b[0K", epoch_seconds(),
-                 static_cast<int>(id.size()), id.data(), collapsed ? "[collapsed=true]" : "");
+    std::fprintf(stderr, "\x1b[0Ksection_start:%lld:%.*s%s\r\x1b[0K", epoch_seconds(), static_cast<int>(id.size()),
+                 id.data(), collapsed ? "[collapsed=true]" : "");
     std::fflush(stderr);
     spdlog::info("{}", title);
 }
@@ -133,8 +133,8 @@ void end_section(std::string_view id)
 {
     if (!sections_shown)
         return;
-    std::fprintf(stderr, "\x1b[0Ksection_end:%lld:%.*s\r\x1b[0K", epoch_seconds(),
-                 static_cast<int>(id.size()), id.data());
+    std::fprintf(stderr, "\x1b[0Ksection_end:%lld:%.*s\r\x1b[0K", epoch_seconds(), static_cast<int>(id.size()),
+                 id.data());
     std::fflush(stderr);
 }
 
@@ -143,6 +143,9 @@ Section::Section(std::string id, std::string_view title, bool collapsed) : id_(s
     begin_section(id_, title, collapsed);
 }
 
-Section::~Section() { end_section(id_); }
+Section::~Section()
+{
+    end_section(id_);
+}
 
 }  // namespace b2c

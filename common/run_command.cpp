@@ -36,7 +36,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr std::size_t max_captured = 16u << 20;     // a runaway command cannot eat the RAM
+constexpr std::size_t max_captured = 16u << 20;  // a runaway command cannot eat the RAM
 constexpr std::size_t kept_stderr = 64u << 10;
 constexpr auto drain_after_exit = std::chrono::seconds(1);
 
@@ -91,9 +91,9 @@ struct ChildSetup {
 
 // What the waiting loop watches, besides the child itself.
 struct Streams {
-    int out = -1;            // what we read: stdout+stderr, or stderr alone
-    bool echo_out = false;   // copy what is read to our stderr (keep_stderr)
-    int in = -1;             // stdin to feed
+    int out = -1;           // what we read: stdout+stderr, or stderr alone
+    bool echo_out = false;  // copy what is read to our stderr (keep_stderr)
+    int in = -1;            // stdin to feed
     std::string_view to_feed;
 };
 

@@ -15,30 +15,30 @@
 namespace b2c {
 
 struct Command {
-    std::vector<std::string> argv;            // argv[0] is looked up in PATH
-    std::vector<std::string> secrets;         // replaced by "***" in every log line
-    std::optional<std::string> stdin_data;    // fed to stdin, then closed
-    std::chrono::seconds timeout{0};          // 0: wait for ever
+    std::vector<std::string> argv;          // argv[0] is looked up in PATH
+    std::vector<std::string> secrets;       // replaced by "***" in every log line
+    std::optional<std::string> stdin_data;  // fed to stdin, then closed
+    std::chrono::seconds timeout{0};        // 0: wait for ever
     // Killed when, for this long, it printed nothing and `progress` (sampled
     // every second, e.g. the bytes the network received) did not grow by
     // `min_progress`.
     // 0: never. Only for commands whose output is captured or kept.
     std::chrono::seconds stall_timeout{0};
     std::function<std::uint64_t()> progress;
-    std::uint64_t min_progress = 1;           // what counts as progress: at least this much growth
-    bool capture_output = true;               // false: the child uses our console
+    std::uint64_t min_progress = 1;  // what counts as progress: at least this much growth
+    bool capture_output = true;      // false: the child uses our console
     // With capture_output false: stderr still reaches the console as it
     // comes, and its last 64 KiB are also returned in `output`.
     bool keep_stderr = false;
-    std::vector<std::string> extra_env;       // "NAME=value" added to our environment
+    std::vector<std::string> extra_env;  // "NAME=value" added to our environment
     bool log_command = true;
 };
 
 struct CommandResult {
-    int exit_code = -1;     // 128+N when killed by signal N
-    std::string output;     // stdout and stderr interleaved, when captured
-    bool timed_out = false; // killed by the timeout or the stall timeout
-    bool stalled = false;   // killed by the stall timeout
+    int exit_code = -1;      // 128+N when killed by signal N
+    std::string output;      // stdout and stderr interleaved, when captured
+    bool timed_out = false;  // killed by the timeout or the stall timeout
+    bool stalled = false;    // killed by the stall timeout
     bool ok() const { return exit_code == 0 && !timed_out; }
 };
 

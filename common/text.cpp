@@ -55,8 +55,7 @@ std::string printable(std::string_view text, bool keep_newlines, std::size_t max
         } else if (i - word_start == max_word) {
             // Cut this word: say how long it was and go on after it.
             std::size_t end = i;
-            while (end < text.size() && text[end] != ' ' && text[end] != '\n' && text[end] != '\t' &&
-                   text[end] != '\r')
+            while (end < text.size() && text[end] != ' ' && text[end] != '\n' && text[end] != '\t' && text[end] != '\r')
                 ++end;
             out += fmt::format("...({} bytes)", end - word_start);
             i = end;
@@ -73,9 +72,8 @@ std::string printable(std::string_view text, bool keep_newlines, std::size_t max
 
 std::string shell_quote(std::string_view word)
 {
-    if (!word.empty() &&
-        word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                               "0123456789@%+=:,./_-") == std::string_view::npos)
+    if (!word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                "0123456789@%+=:,./_-") == std::string_view::npos)
         return std::string(word);
     std::string quoted = "'";
     for (char c : word) {

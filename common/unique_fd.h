@@ -13,7 +13,8 @@ public:
     explicit UniqueFd(int fd) : fd_(fd) {}
     ~UniqueFd() { reset(); }
     UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-    UniqueFd& operator=(UniqueFd&& other) noexcept {
+    UniqueFd& operator=(UniqueFd&& other) noexcept
+    {
         if (this != &other) {
             reset();
             fd_ = std::exchange(other.fd_, -1);
@@ -25,7 +26,8 @@ public:
 
     int get() const { return fd_; }
     explicit operator bool() const { return fd_ >= 0; }
-    void reset() {
+    void reset()
+    {
         if (fd_ >= 0)
             ::close(fd_);
         fd_ = -1;

@@ -74,8 +74,7 @@ bool always(const Boot&)
 const std::vector<Phase>& boot_phases()
 {
     static const std::vector<Phase> phases{
-        {"summary", "Runtime summary", std::nullopt, 60s, std::nullopt, always,
-         [](Boot&) { log_runtime_summary(); }},
+        {"summary", "Runtime summary", std::nullopt, 60s, std::nullopt, always, [](Boot&) { log_runtime_summary(); }},
         {"cmdline", "Command line", std::nullopt, 60s, "the kernel command line has errors", always, read_command_line},
         {"modules", "Kernel modules", ReadIn::modules, 120s, std::nullopt, always, load_modules},
         // e2fsck of a large, damaged cache is the slow part. A cache on NFS

@@ -29,10 +29,10 @@ struct Boot {
 };
 
 struct Phase {
-    std::string_view id;      // the GitLab section's name
+    std::string_view id;  // the GitLab section's name
     std::string_view title;
     std::optional<cmdline::ReadIn> reads;  // the options it reads, if any
-    std::chrono::seconds limit;           // the watchdog's
+    std::chrono::seconds limit;            // the watchdog's
     // Fatal: when it fails, the pipeline is not run, for this reason.
     std::optional<std::string_view> fatal_because;
     std::function<bool(const Boot&)> wanted;

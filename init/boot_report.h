@@ -21,9 +21,9 @@ namespace b2c::init {
 enum class PipelineProgress : int { not_started, running, over };
 
 struct BootReport {
-    std::atomic<int> progress{0};          // PipelineProgress
-    std::atomic<int> status{0};            // the pipeline's status so far
-    std::atomic<int> reboot{0};            // 1: reboot at the end, else power off
+    std::atomic<int> progress{0};  // PipelineProgress
+    std::atomic<int> status{0};    // the pipeline's status so far
+    std::atomic<int> reboot{0};    // 1: reboot at the end, else power off
     std::atomic<int> poweroff_delay_seconds{0};
     // CLOCK_BOOTTIME milliseconds by which the current step must be over;
     // 0: no limit (a container runs, a pull makes progress).

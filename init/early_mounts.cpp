@@ -44,8 +44,7 @@ std::vector<std::string> mount_early_filesystems()
     for (const auto& m : kEarlyMounts) {
         mkdir(m.target, 0755);
         if (mount(m.source, m.target, m.type, m.flags, m.data) != 0 && errno != EBUSY)
-            errors.push_back(fmt::format("cannot mount {} on {} ({}): {}", m.type, m.target, m.why,
-                                         error_text(errno)));
+            errors.push_back(fmt::format("cannot mount {} on {} ({}): {}", m.type, m.target, m.why, error_text(errno)));
     }
     // Programs that read the mount table the old way.
     symlink("/proc/self/mounts", "/etc/mtab");

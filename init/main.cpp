@@ -22,12 +22,11 @@ namespace {
 int debug_cli(int argc, char** argv)
 {
     po::options_description options("Usage: b2c-init --dry-run [--cmdline STR | --cmdline-file FILE]");
-    options.add_options()
-        ("help,h", "this help")
-        ("dry-run", "parse the command line and print the configuration and the podman "
-                    "command lines a boot would run; runs nothing")
-        ("cmdline", po::value<std::string>(), "the kernel command line to check")
-        ("cmdline-file", po::value<std::string>(), "read it from FILE (default: /proc/cmdline)");
+    options.add_options()("help,h", "this help")("dry-run",
+                                                 "parse the command line and print the configuration and the podman "
+                                                 "command lines a boot would run; runs nothing")(
+        "cmdline", po::value<std::string>(), "the kernel command line to check")(
+        "cmdline-file", po::value<std::string>(), "read it from FILE (default: /proc/cmdline)");
     po::variables_map vm;
     try {
         po::store(po::parse_command_line(argc, argv, options), vm);
@@ -37,8 +36,7 @@ int debug_cli(int argc, char** argv)
         return 2;
     }
     if (vm.count("help") || !vm.count("dry-run")) {
-        std::cout << options
-                  << "\nAs PID 1 (the initramfs' /init), b2c-init boots the machine.\n";
+        std::cout << options << "\nAs PID 1 (the initramfs' /init), b2c-init boots the machine.\n";
         return vm.count("help") ? 0 : 2;
     }
     std::string line;

@@ -27,8 +27,8 @@ std::set<std::string> read_modaliases()
     std::set<std::string> aliases;
     std::error_code ec;
     auto options = std::filesystem::directory_options::skip_permission_denied;
-    for (std::filesystem::recursive_directory_iterator it("/sys/devices", options, ec), end;
-         it != end; it.increment(ec)) {
+    for (std::filesystem::recursive_directory_iterator it("/sys/devices", options, ec), end; it != end;
+         it.increment(ec)) {
         if (ec)
             break;
         if (it->is_symlink(ec)) {
@@ -54,7 +54,10 @@ ModuleLoader::ModuleLoader() : ctx_(kmod_new(nullptr, nullptr))
     kmod_load_resources(ctx_);
 }
 
-ModuleLoader::~ModuleLoader() { kmod_unref(ctx_); }
+ModuleLoader::~ModuleLoader()
+{
+    kmod_unref(ctx_);
+}
 
 Result<void> ModuleLoader::load(const std::string& name_or_alias)
 {
@@ -70,8 +73,7 @@ Result<void> ModuleLoader::load(const std::string& name_or_alias)
     kmod_list_foreach(item, raw)
     {
         auto* mod = kmod_module_get_module(item);
-        int rc = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST, nullptr,
-                                                 nullptr, nullptr, nullptr);
+        int rc = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST, nullptr, nullptr, nullptr, nullptr);
         if (rc >= 0 || rc == -EEXIST)
             loaded = true;
         else

@@ -108,8 +108,8 @@ void pid1_main()
             kill(-sequence, SIGKILL);
             kill(sequence, SIGKILL);
             waitpid(sequence, nullptr, 0);
-            end_session(fmt::format("the watchdog stopped the boot: '{}' did not finish within {} s",
-                                    overrun->first, overrun->second));
+            end_session(fmt::format("the watchdog stopped the boot: '{}' did not finish within {} s", overrun->first,
+                                    overrun->second));
         }
         timespec second{1, 0};
         sigtimedwait(&child_signal, nullptr, &second);

@@ -68,8 +68,7 @@ void run_custom_command(const std::vector<std::string>& argv)
         command.timeout = std::chrono::seconds(60);
         command.capture_output = false;
         auto result = run_command(command);
-        spdlog::warn("'{}' returned {}: finishing the shutdown ourselves", format_command_line(argv),
-                     result.exit_code);
+        spdlog::warn("'{}' returned {}: finishing the shutdown ourselves", format_command_line(argv), result.exit_code);
     } catch (const std::exception& e) {
         spdlog::error("{}", e.what());
     }

@@ -33,8 +33,7 @@ std::optional<ClockStep> set_clock_from_ntp(const std::string& peer, std::chrono
                      duration<double, std::milli>(answer.delay).count());
         return step;
     } catch (const std::exception& error) {
-        spdlog::warn("NTP: the clock was not set from {}: {}; going on with the current clock", peer,
-                     error.what());
+        spdlog::warn("NTP: the clock was not set from {}: {}; going on with the current clock", peer, error.what());
         return std::nullopt;
     }
 }

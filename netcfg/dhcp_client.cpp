@@ -31,8 +31,9 @@ class Exchange {
 public:
     Exchange(const DhcpInterface& interface, const std::string& host_name, const DhcpRetransmission& retransmission,
              std::mt19937& random, Clock::time_point start)
-        : interface_(interface), host_name_(host_name), retransmission_(retransmission), random_(random),
-          start_(start), socket_(interface.name, interface.ifindex) {
+        : interface_(interface), host_name_(host_name), retransmission_(retransmission), random_(random), start_(start),
+          socket_(interface.name, interface.ifindex)
+    {
         restart();
     }
 
@@ -40,7 +41,8 @@ public:
     const std::string& name() const { return interface_.name; }
     Clock::time_point next_send() const { return next_send_; }
 
-    void on_timer(Clock::time_point now) {
+    void on_timer(Clock::time_point now)
+    {
         if (now < next_send_)
             return;
         if (offer_ && requests_sent_ >= retransmission_.requests_before_restart) {
@@ -54,7 +56,8 @@ public:
     }
 
     // The lease once the ACK came.
-    std::optional<DhcpLease> on_readable(Clock::time_point now) {
+    std::optional<DhcpLease> on_readable(Clock::time_point now)
+    {
         for (auto frame = socket_.receive(); !frame.empty(); frame = socket_.receive()) {
             auto lease = handle(frame, now);
             if (lease)
@@ -64,7 +67,8 @@ public:
     }
 
 private:
-    void restart() {
+    void restart()
+    {
         xid_ = static_cast<std::uint32_t>(random_());
         offer_.reset();
         requests_sent_ = 0;
@@ -73,7 +77,8 @@ private:
         next_send_ = Clock::now();
     }
 
-    milliseconds jittered(milliseconds interval) {
+    milliseconds jittered(milliseconds interval)
+    {
         // RFC 2131 4.1: randomize by up to a second (here a tenth of the wait)
         // so that machines booted together do not stay in step.
         auto spread = std::max<milliseconds::rep>(interval.count() / 10, 1);
@@ -81,7 +86,8 @@ private:
         return interval + milliseconds(jitter(random_));
     }
 
-    void send(Clock::time_point now) {
+    void send(Clock::time_point now)
+    {
         DhcpMessage message = offer_ ? make_request(xid_, interface_.mac, host_name_, *offer_)
                                      : make_discover(xid_, interface_.mac, host_name_);
         message.secs = static_cast<std::uint16_t>(
@@ -104,7 +110,8 @@ private:
         }
     }
 
-    std::optional<DhcpLease> handle(std::span<const std::uint8_t> frame, Clock::time_point now) {
+    std::optional<DhcpLease> handle(std::span<const std::uint8_t> frame, Clock::time_point now)
+    {
         auto udp = parse_udp_frame(frame);
         if (!udp || udp->endpoints.destination_port != dhcp_client_port ||
             udp->endpoints.source_port != dhcp_server_port)
@@ -146,7 +153,8 @@ private:
         return lease_from(reply, now);
     }
 
-    DhcpLease lease_from(const DhcpMessage& ack, Clock::time_point now) const {
+    DhcpLease lease_from(const DhcpMessage& ack, Clock::time_point now) const
+    {
         DhcpLease lease;
         lease.interface = interface_.name;
         lease.ifindex = interface_.ifindex;
@@ -182,7 +190,8 @@ private:
 
 }  // namespace
 
-int lease_prefix_length(const DhcpMessage& message, std::uint32_t address) {
+int lease_prefix_length(const DhcpMessage& message, std::uint32_t address)
+{
     if (message.subnet_mask) {
         int prefix = netmask_to_prefix(*message.subnet_mask);
         if (prefix > 0)
@@ -198,7 +207,8 @@ int lease_prefix_length(const DhcpMessage& message, std::uint32_t address) {
 
 std::optional<DhcpLease> acquire_lease(const std::vector<DhcpInterface>& interfaces, milliseconds timeout,
                                        const std::string& host_name, const DhcpRetransmission& retransmission,
-                                       int cancel_fd) {
+                                       int cancel_fd)
+{
     const auto start = Clock::now();
     const auto deadline = start + timeout;
     std::mt19937 random(std::random_device{}());

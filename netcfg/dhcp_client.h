@@ -32,9 +32,9 @@ struct DhcpRetransmission {
 // ACK or `timeout` passes; nothing on timeout. Does not configure anything.
 // `cancel_fd`, when given, is polled too: once it is readable (an eventfd
 // written to stop a thread), the exchange gives up at once with nothing.
-std::optional<DhcpLease> acquire_lease(const std::vector<DhcpInterface>& interfaces,
-                                       std::chrono::milliseconds timeout, const std::string& host_name,
-                                       const DhcpRetransmission& retransmission = {}, int cancel_fd = -1);
+std::optional<DhcpLease> acquire_lease(const std::vector<DhcpInterface>& interfaces, std::chrono::milliseconds timeout,
+                                       const std::string& host_name, const DhcpRetransmission& retransmission = {},
+                                       int cancel_fd = -1);
 
 // The prefix the lease's ACK (or OFFER) gave, or the address's classful one.
 int lease_prefix_length(const DhcpMessage& ack, std::uint32_t address);

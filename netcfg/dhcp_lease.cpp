@@ -5,7 +5,8 @@
 namespace b2c::netcfg {
 
 LeaseTimes lease_times(std::optional<std::uint32_t> lease, std::optional<std::uint32_t> renewal,
-                       std::optional<std::uint32_t> rebinding) {
+                       std::optional<std::uint32_t> rebinding)
+{
     if (!lease || *lease == infinite_lease_seconds)
         return LeaseTimes{};
     // 64-bit products: lease * 7 overflows 32 bits for leases over ~19 years.
@@ -19,7 +20,8 @@ LeaseTimes lease_times(std::optional<std::uint32_t> lease, std::optional<std::ui
     return times;
 }
 
-void set_lease_times(DhcpLease& lease, const DhcpMessage& ack) {
+void set_lease_times(DhcpLease& lease, const DhcpMessage& ack)
+{
     auto times = lease_times(ack.lease_time, ack.renewal_time, ack.rebinding_time);
     lease.lease_seconds = times.lease;
     lease.renewal_seconds = times.renewal;
@@ -27,7 +29,8 @@ void set_lease_times(DhcpLease& lease, const DhcpMessage& ack) {
 }
 
 DhcpLease extended_lease(const DhcpLease& old, const DhcpMessage& ack,
-                         std::chrono::steady_clock::time_point request_sent) {
+                         std::chrono::steady_clock::time_point request_sent)
+{
     DhcpLease lease = old;
     lease.address = ack.yiaddr;
     if (ack.subnet_mask || ack.yiaddr != old.address)
@@ -44,7 +47,8 @@ DhcpLease extended_lease(const DhcpLease& old, const DhcpMessage& ack,
     return lease;
 }
 
-bool same_configuration(const DhcpLease& a, const DhcpLease& b) {
+bool same_configuration(const DhcpLease& a, const DhcpLease& b)
+{
     return a.address == b.address && a.prefix_length == b.prefix_length && a.routers == b.routers &&
            a.dns_servers == b.dns_servers && a.domain == b.domain;
 }

@@ -24,7 +24,7 @@ struct DhcpLease {
     std::vector<std::uint32_t> routers;
     std::vector<std::uint32_t> dns_servers;
     std::string domain;
-    std::uint32_t server = 0;                // server identifier (option 54)
+    std::uint32_t server = 0;  // server identifier (option 54)
     std::uint32_t lease_seconds = infinite_lease_seconds;
     std::uint32_t renewal_seconds = infinite_lease_seconds;    // T1 (option 58)
     std::uint32_t rebinding_seconds = infinite_lease_seconds;  // T2 (option 59)
@@ -58,6 +58,9 @@ DhcpLease extended_lease(const DhcpLease& old, const DhcpMessage& ack,
 // DNS servers, domain): if not, the new one must be applied.
 bool same_configuration(const DhcpLease& a, const DhcpLease& b);
 
-inline bool is_infinite(const DhcpLease& lease) { return lease.lease_seconds == infinite_lease_seconds; }
+inline bool is_infinite(const DhcpLease& lease)
+{
+    return lease.lease_seconds == infinite_lease_seconds;
+}
 
 }  // namespace b2c::netcfg

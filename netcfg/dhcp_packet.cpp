@@ -13,18 +13,21 @@ constexpr std::size_t minimum_bootp_size = 300;  // RFC 1542: some relays drop s
 class Writer {
 public:
     void u8(std::uint8_t value) { bytes_.push_back(value); }
-    void u16(std::uint16_t value) {
+    void u16(std::uint16_t value)
+    {
         u8(static_cast<std::uint8_t>(value >> 8));
         u8(static_cast<std::uint8_t>(value));
     }
-    void u32(std::uint32_t value) {
+    void u32(std::uint32_t value)
+    {
         u16(static_cast<std::uint16_t>(value >> 16));
         u16(static_cast<std::uint16_t>(value));
     }
     void raw(std::span<const std::uint8_t> data) { bytes_.insert(bytes_.end(), data.begin(), data.end()); }
     void zeros(std::size_t count) { bytes_.insert(bytes_.end(), count, 0); }
 
-    void option(std::uint8_t code, std::span<const std::uint8_t> data) {
+    void option(std::uint8_t code, std::span<const std::uint8_t> data)
+    {
         // Longer values are split into several options (RFC 3396).
         do {
             auto chunk = std::min<std::size_t>(data.size(), 255);
@@ -34,18 +37,21 @@ public:
             data = data.subspan(chunk);
         } while (!data.empty());
     }
-    void option_u32(std::uint8_t code, std::uint32_t value) {
+    void option_u32(std::uint8_t code, std::uint32_t value)
+    {
         Writer w;
         w.u32(value);
         option(code, w.bytes_);
     }
-    void option_addresses(std::uint8_t code, const std::vector<std::uint32_t>& addresses) {
+    void option_addresses(std::uint8_t code, const std::vector<std::uint32_t>& addresses)
+    {
         Writer w;
         for (auto address : addresses)
             w.u32(address);
         option(code, w.bytes_);
     }
-    void option_text(std::uint8_t code, const std::string& text) {
+    void option_text(std::uint8_t code, const std::string& text)
+    {
         option(code, std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
     }
 
@@ -55,17 +61,20 @@ private:
     std::vector<std::uint8_t> bytes_;
 };
 
-std::uint32_t read_u32(std::span<const std::uint8_t> bytes, std::size_t at) {
-    return std::uint32_t{bytes[at]} << 24 | std::uint32_t{bytes[at + 1]} << 16 |
-           std::uint32_t{bytes[at + 2]} << 8 | std::uint32_t{bytes[at + 3]};
+std::uint32_t read_u32(std::span<const std::uint8_t> bytes, std::size_t at)
+{
+    return std::uint32_t{bytes[at]} << 24 | std::uint32_t{bytes[at + 1]} << 16 | std::uint32_t{bytes[at + 2]} << 8 |
+           std::uint32_t{bytes[at + 3]};
 }
 
-std::uint16_t read_u16(std::span<const std::uint8_t> bytes, std::size_t at) {
+std::uint16_t read_u16(std::span<const std::uint8_t> bytes, std::size_t at)
+{
     return static_cast<std::uint16_t>(bytes[at] << 8 | bytes[at + 1]);
 }
 
 // Option code -> value, with repeated options concatenated (RFC 3396).
-std::map<std::uint8_t, std::vector<std::uint8_t>> read_options(std::span<const std::uint8_t> area) {
+std::map<std::uint8_t, std::vector<std::uint8_t>> read_options(std::span<const std::uint8_t> area)
+{
     std::map<std::uint8_t, std::vector<std::uint8_t>> options;
     std::size_t at = 0;
     while (at < area.size()) {
@@ -88,13 +97,15 @@ std::map<std::uint8_t, std::vector<std::uint8_t>> read_options(std::span<const s
     throw DhcpDecodeError("DHCP options do not end with the end option (255)");
 }
 
-std::uint32_t option_u32(std::uint8_t code, const std::vector<std::uint8_t>& value) {
+std::uint32_t option_u32(std::uint8_t code, const std::vector<std::uint8_t>& value)
+{
     if (value.size() != 4)
         throw DhcpDecodeError(fmt::format("DHCP option {} must be 4 bytes long, not {}", code, value.size()));
     return read_u32(value, 0);
 }
 
-std::vector<std::uint32_t> option_addresses(std::uint8_t code, const std::vector<std::uint8_t>& value) {
+std::vector<std::uint32_t> option_addresses(std::uint8_t code, const std::vector<std::uint8_t>& value)
+{
     if (value.empty() || value.size() % 4 != 0)
         throw DhcpDecodeError(
             fmt::format("DHCP option {} must hold whole IPv4 addresses, not {} bytes", code, value.size()));
@@ -104,7 +115,8 @@ std::vector<std::uint32_t> option_addresses(std::uint8_t code, const std::vector
     return addresses;
 }
 
-std::string option_text(const std::vector<std::uint8_t>& value) {
+std::string option_text(const std::vector<std::uint8_t>& value)
+{
     std::string text(value.begin(), value.end());
     // Some servers count a trailing NUL in the length.
     while (!text.empty() && text.back() == '\0')
@@ -114,7 +126,8 @@ std::string option_text(const std::vector<std::uint8_t>& value) {
 
 }  // namespace
 
-const char* to_string(DhcpMessageType type) {
+const char* to_string(DhcpMessageType type)
+{
     switch (type) {
     case DhcpMessageType::discover: return "DHCPDISCOVER";
     case DhcpMessageType::offer: return "DHCPOFFER";
@@ -128,12 +141,14 @@ const char* to_string(DhcpMessageType type) {
     return "DHCP(unknown)";
 }
 
-std::vector<std::uint8_t> default_parameter_request_list() {
+std::vector<std::uint8_t> default_parameter_request_list()
+{
     using namespace dhcp_option;
     return {subnet_mask, router, dns_server, host_name, domain_name, lease_time, renewal_time, rebinding_time};
 }
 
-std::vector<std::uint8_t> encode_dhcp(const DhcpMessage& message) {
+std::vector<std::uint8_t> encode_dhcp(const DhcpMessage& message)
+{
     Writer w;
     w.u8(message.op);
     w.u8(1);  // htype: Ethernet
@@ -186,7 +201,8 @@ std::vector<std::uint8_t> encode_dhcp(const DhcpMessage& message) {
     return std::move(w.bytes());
 }
 
-DhcpMessage decode_dhcp(std::span<const std::uint8_t> bytes) {
+DhcpMessage decode_dhcp(std::span<const std::uint8_t> bytes)
+{
     if (bytes.size() < bootp_fixed_size + 4)
         throw DhcpDecodeError(fmt::format("a DHCP message is at least {} bytes long, this one has {}",
                                           bootp_fixed_size + 4, bytes.size()));
@@ -236,7 +252,8 @@ DhcpMessage decode_dhcp(std::span<const std::uint8_t> bytes) {
     return message;
 }
 
-DhcpMessage make_discover(std::uint32_t xid, const MacAddress& mac, const std::string& host_name) {
+DhcpMessage make_discover(std::uint32_t xid, const MacAddress& mac, const std::string& host_name)
+{
     DhcpMessage message;
     message.op = bootp_request;
     message.xid = xid;
@@ -251,7 +268,8 @@ DhcpMessage make_discover(std::uint32_t xid, const MacAddress& mac, const std::s
 }
 
 DhcpMessage make_request(std::uint32_t xid, const MacAddress& mac, const std::string& host_name,
-                         const DhcpMessage& offer) {
+                         const DhcpMessage& offer)
+{
     DhcpMessage message = make_discover(xid, mac, host_name);
     message.type = DhcpMessageType::request;
     message.requested_ip = offer.yiaddr;
@@ -260,7 +278,8 @@ DhcpMessage make_request(std::uint32_t xid, const MacAddress& mac, const std::st
 }
 
 DhcpMessage make_renewal_request(std::uint32_t xid, const MacAddress& mac, const std::string& host_name,
-                                 std::uint32_t address) {
+                                 std::uint32_t address)
+{
     DhcpMessage message = make_discover(xid, mac, host_name);
     message.type = DhcpMessageType::request;
     message.flags = 0;

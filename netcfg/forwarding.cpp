@@ -9,7 +9,8 @@
 
 namespace b2c::netcfg {
 
-void enable_ipv4_forwarding(const std::filesystem::path& proc_sys_net) {
+void enable_ipv4_forwarding(const std::filesystem::path& proc_sys_net)
+{
     const auto path = proc_sys_net / "ipv4" / "ip_forward";
     std::ofstream file(path);
     file << "1\n";

@@ -13,7 +13,8 @@
 namespace b2c::netcfg {
 namespace {
 
-void write_file(const std::string& path, const std::string& content) {
+void write_file(const std::string& path, const std::string& content)
+{
     std::ofstream file(path, std::ios::trunc);
     file << content;
     file.close();
@@ -22,7 +23,8 @@ void write_file(const std::string& path, const std::string& content) {
 }
 
 // /etc/hosts with its 127.0.1.1 line (Debian's convention) naming `name`.
-std::string hosts_with(const std::string& current, const std::string& name) {
+std::string hosts_with(const std::string& current, const std::string& name)
+{
     std::string result;
     std::istringstream lines(current);
     for (std::string line; std::getline(lines, line);)
@@ -35,7 +37,8 @@ std::string hosts_with(const std::string& current, const std::string& name) {
 
 }  // namespace
 
-void set_hostname(const std::string& name) {
+void set_hostname(const std::string& name)
+{
     if (sethostname(name.data(), name.size()) < 0)
         throw NetworkError("cannot set the host name to '" + name + "': " + error_text(errno));
     write_file("/etc/hostname", name + "\n");

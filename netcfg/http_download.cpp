@@ -24,7 +24,8 @@ struct Body {
     bool too_large = false;
 };
 
-std::size_t append(char* bytes, std::size_t size, std::size_t count, void* user) {
+std::size_t append(char* bytes, std::size_t size, std::size_t count, void* user)
+{
     auto* body = static_cast<Body*>(user);
     std::size_t n = size * count;
     if (body->data.size() + n > body->limit) {
@@ -35,7 +36,8 @@ std::size_t append(char* bytes, std::size_t size, std::size_t count, void* user)
     return n;
 }
 
-void global_init_once() {
+void global_init_once()
+{
     // Not thread-safe in old libcurl: done once, before any handle exists.
     static const CURLcode code = curl_global_init(CURL_GLOBAL_DEFAULT);
     if (code != CURLE_OK)
@@ -48,7 +50,8 @@ struct Attempt {
     std::string error;
 };
 
-Attempt try_once(const std::string& url, const DownloadOptions& options, Body& body) {
+Attempt try_once(const std::string& url, const DownloadOptions& options, Body& body)
+{
     Easy easy(curl_easy_init());
     if (!easy)
         throw NetworkError("cannot create a libcurl handle");
@@ -79,8 +82,8 @@ Attempt try_once(const std::string& url, const DownloadOptions& options, Body& b
         // Connection-level trouble may pass (a link or server coming up);
         // TLS verification failures and bad URLs will not.
         attempt.retry = code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
-                        code == CURLE_OPERATION_TIMEDOUT || code == CURLE_RECV_ERROR ||
-                        code == CURLE_SEND_ERROR || code == CURLE_GOT_NOTHING || code == CURLE_PARTIAL_FILE;
+                        code == CURLE_OPERATION_TIMEDOUT || code == CURLE_RECV_ERROR || code == CURLE_SEND_ERROR ||
+                        code == CURLE_GOT_NOTHING || code == CURLE_PARTIAL_FILE;
         return attempt;
     }
     long status = 0;
@@ -96,7 +99,8 @@ Attempt try_once(const std::string& url, const DownloadOptions& options, Body& b
 
 }  // namespace
 
-std::string http_get(const std::string& url, const DownloadOptions& options) {
+std::string http_get(const std::string& url, const DownloadOptions& options)
+{
     global_init_once();
     auto delay = options.first_retry_delay;
     std::string last_error;

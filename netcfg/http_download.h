@@ -9,11 +9,11 @@
 namespace b2c::netcfg {
 
 struct DownloadOptions {
-    std::chrono::seconds timeout{10};       // per attempt, connection included
-    int attempts = 3;                       // connection errors and 5xx are retried
+    std::chrono::seconds timeout{10};                   // per attempt, connection included
+    int attempts = 3;                                   // connection errors and 5xx are retried
     std::chrono::milliseconds first_retry_delay{1000};  // doubled after each attempt
-    std::size_t max_bytes = 1 << 20;        // more is refused: this is a list of options
-    std::string ca_file;                    // empty: libcurl's default bundle
+    std::size_t max_bytes = 1 << 20;                    // more is refused: this is a list of options
+    std::string ca_file;                                // empty: libcurl's default bundle
 };
 
 // The body of `url` (http:// or https://, redirects followed). Throws

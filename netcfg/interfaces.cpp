@@ -16,12 +16,14 @@ namespace {
 
 using cmdline::InterfaceConfig;
 
-bool outside_subnet(std::uint32_t gateway, const cmdline::Ipv4Cidr& address) {
+bool outside_subnet(std::uint32_t gateway, const cmdline::Ipv4Cidr& address)
+{
     auto mask = prefix_to_netmask(address.prefix_length);
     return (gateway & mask) != (address.address.host_order & mask);
 }
 
-ConfiguredInterface configure_static(RouteSocket& netlink, int ifindex, const InterfaceConfig& iface) {
+ConfiguredInterface configure_static(RouteSocket& netlink, int ifindex, const InterfaceConfig& iface)
+{
     const auto& address = *iface.address;
     netlink.add_ipv4_address(ifindex, address.address.host_order, address.prefix_length);
     spdlog::info("Network: {} has {} (static)", iface.name, address.str());
@@ -32,7 +34,8 @@ ConfiguredInterface configure_static(RouteSocket& netlink, int ifindex, const In
 }
 
 void add_gateway_and_routes(RouteSocket& netlink, int ifindex, const InterfaceConfig& iface,
-                            const cmdline::Ipv4Cidr& address, ConfiguredInterface& configured) {
+                            const cmdline::Ipv4Cidr& address, ConfiguredInterface& configured)
+{
     if (iface.gateway) {
         auto gateway = iface.gateway->host_order;
         netlink.replace_default_route(ifindex, gateway, outside_subnet(gateway, address));
@@ -41,8 +44,8 @@ void add_gateway_and_routes(RouteSocket& netlink, int ifindex, const InterfaceCo
     }
     for (const auto& route : iface.routes) {
         auto gateway = route.gateway.host_order;
-        netlink.replace_route(ifindex, route.destination.address.host_order, route.destination.prefix_length,
-                              gateway, outside_subnet(gateway, address), false);
+        netlink.replace_route(ifindex, route.destination.address.host_order, route.destination.prefix_length, gateway,
+                              outside_subnet(gateway, address), false);
         spdlog::info("Network: route to {} via {} on {}", route.destination.str(), route.gateway.str(), iface.name);
     }
 }
@@ -53,7 +56,8 @@ std::vector<ConfiguredInterface> configure_interfaces(const std::vector<Interfac
                                                       std::chrono::seconds link_timeout,
                                                       std::chrono::seconds lease_timeout,
                                                       const std::filesystem::path& resolv_conf,
-                                                      const std::filesystem::path& proc_sys_net) {
+                                                      const std::filesystem::path& proc_sys_net)
+{
     RouteSocket netlink;
     // Static interfaces first: they cannot wait on anything; then DHCP, so that
     // an explicit gateway= (applied last) wins over a DHCP router.
@@ -75,8 +79,8 @@ std::vector<ConfiguredInterface> configure_interfaces(const std::vector<Interfac
         links.emplace_back(link.ifindex, iface);
         try {
             if (iface->dhcp)
-                configured.push_back(lease_and_apply(netlink, {DhcpInterface{iface->name, link.ifindex, link.mac}},
-                                                     lease_timeout));
+                configured.push_back(
+                    lease_and_apply(netlink, {DhcpInterface{iface->name, link.ifindex, link.mac}}, lease_timeout));
             else
                 configured.push_back(configure_static(netlink, link.ifindex, *iface));
         } catch (const NetworkError& error) {

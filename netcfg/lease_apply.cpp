@@ -13,7 +13,8 @@
 namespace b2c::netcfg {
 namespace {
 
-std::vector<cmdline::Ipv4Address> to_addresses(const std::vector<std::uint32_t>& host_order) {
+std::vector<cmdline::Ipv4Address> to_addresses(const std::vector<std::uint32_t>& host_order)
+{
     std::vector<cmdline::Ipv4Address> addresses;
     for (auto address : host_order)
         addresses.push_back(cmdline::Ipv4Address{address});
@@ -22,7 +23,8 @@ std::vector<cmdline::Ipv4Address> to_addresses(const std::vector<std::uint32_t>&
 
 }  // namespace
 
-void apply_lease(RouteSocket& netlink, const DhcpLease& lease) {
+void apply_lease(RouteSocket& netlink, const DhcpLease& lease)
+{
     netlink.add_ipv4_address(lease.ifindex, lease.address, lease.prefix_length);
     spdlog::info("Network: {} has {}/{}", lease.interface, ipv4_to_string(lease.address), lease.prefix_length);
     if (!lease.routers.empty()) {
@@ -35,7 +37,8 @@ void apply_lease(RouteSocket& netlink, const DhcpLease& lease) {
 }
 
 void apply_lease(RouteSocket& netlink, const DhcpLease& lease, const std::filesystem::path& resolv_conf,
-                 const std::vector<cmdline::Ipv4Address>& nameservers_first) {
+                 const std::vector<cmdline::Ipv4Address>& nameservers_first)
+{
     apply_lease(netlink, lease);
     auto nameservers = nameservers_first;
     for (const auto& server : to_addresses(lease.dns_servers))
@@ -44,13 +47,15 @@ void apply_lease(RouteSocket& netlink, const DhcpLease& lease, const std::filesy
     write_resolv_conf(resolv_conf, nameservers, lease.domain);
 }
 
-void withdraw_lease(RouteSocket& netlink, const DhcpLease& lease) {
+void withdraw_lease(RouteSocket& netlink, const DhcpLease& lease)
+{
     netlink.remove_ipv4_address(lease.ifindex, lease.address, lease.prefix_length);
     spdlog::warn("Network: {} no longer has {}/{}", lease.interface, ipv4_to_string(lease.address),
                  lease.prefix_length);
 }
 
-ConfiguredInterface configured_from(const DhcpLease& lease) {
+ConfiguredInterface configured_from(const DhcpLease& lease)
+{
     ConfiguredInterface configured;
     configured.name = lease.interface;
     configured.address = cmdline::Ipv4Cidr{cmdline::Ipv4Address{lease.address}, lease.prefix_length};
@@ -62,7 +67,8 @@ ConfiguredInterface configured_from(const DhcpLease& lease) {
     return configured;
 }
 
-std::string current_host_name() {
+std::string current_host_name()
+{
     char name[256] = {};
     if (gethostname(name, sizeof name - 1) < 0)
         return {};
@@ -71,7 +77,8 @@ std::string current_host_name() {
 }
 
 ConfiguredInterface lease_and_apply(RouteSocket& netlink, const std::vector<DhcpInterface>& candidates,
-                                    std::chrono::seconds lease_timeout) {
+                                    std::chrono::seconds lease_timeout)
+{
     std::vector<std::string> names;
     for (const auto& candidate : candidates)
         names.push_back(candidate.name);

@@ -33,7 +33,8 @@ constexpr std::uint32_t broadcast_address = 0xffffffff;
 // that it is still trying and starts another.
 constexpr seconds rediscovery_round{60};
 
-UniqueFd make_eventfd() {
+UniqueFd make_eventfd()
+{
     UniqueFd fd(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
     if (!fd)
         throw NetworkError(fmt::format("cannot create an eventfd for the DHCP lease keeper: {}", error_text(errno)));
@@ -44,13 +45,16 @@ UniqueFd make_eventfd() {
 class Renewal {
 public:
     Renewal(const std::string& interface, std::uint32_t xid, LeaseClock::time_point start)
-        : socket_(interface), xid_(xid), start_(start) {}
+        : socket_(interface), xid_(xid), start_(start)
+    {
+    }
 
     int fd() const { return socket_.fd(); }
     std::optional<LeaseClock::time_point> last_request() const { return last_request_; }
 
     // RENEWING: unicast to the lease's server; REBINDING: broadcast.
-    void send(const DhcpLease& lease, LeasePhase phase, const std::string& host_name, LeaseClock::time_point now) {
+    void send(const DhcpLease& lease, LeasePhase phase, const std::string& host_name, LeaseClock::time_point now)
+    {
         const bool renewing = phase == LeasePhase::renewing;
         auto request = make_renewal_request(xid_, lease.mac, host_name, lease.address);
         request.secs = static_cast<std::uint16_t>(
@@ -59,8 +63,8 @@ public:
         // Retransmissions at debug level; the first request of each phase at info.
         const bool first_of_phase = !last_request_ || (!renewing && *last_request_ < rebinding_time(lease));
         spdlog::log(first_of_phase ? spdlog::level::info : spdlog::level::debug,
-                    "DHCP: {}: {} {} with {} (xid 0x{:08x})", lease.interface, renewing ? "renewing" : "rebinding", ipv4_to_string(lease.address),
-                    renewing ? ipv4_to_string(to) : std::string("any server"), xid_);
+                    "DHCP: {}: {} {} with {} (xid 0x{:08x})", lease.interface, renewing ? "renewing" : "rebinding",
+                    ipv4_to_string(lease.address), renewing ? ipv4_to_string(to) : std::string("any server"), xid_);
         try {
             socket_.send(to, encode_dhcp(request));
         } catch (const NetworkError& error) {
@@ -70,7 +74,8 @@ public:
     }
 
     // The ACK or NAK to our requests among the datagrams waiting, if any.
-    std::optional<DhcpMessage> answer(const DhcpLease& lease) {
+    std::optional<DhcpMessage> answer(const DhcpLease& lease)
+    {
         for (auto datagram = socket_.receive(); !datagram.empty(); datagram = socket_.receive()) {
             DhcpMessage reply;
             try {
@@ -97,25 +102,29 @@ private:
 }  // namespace
 
 LeaseKeeper::LeaseKeeper(DhcpLease lease, LeaseKeeperSettings settings)
-    : settings_(std::move(settings)),
-      stop_fd_(make_eventfd()), status_{std::move(lease)},
+    : settings_(std::move(settings)), stop_fd_(make_eventfd()), status_{std::move(lease)},
       thread_([this](std::stop_token stop) {
           run_guarded(fmt::format("the DHCP lease keeper of {}", status().lease.interface),
                       [&] { run(std::move(stop)); });
-      }) {}
+      })
+{
+}
 
 LeaseKeeper::~LeaseKeeper() = default;
 
-std::string LeaseKeeper::host_name() const {
+std::string LeaseKeeper::host_name() const
+{
     return settings_.host_name.value_or(current_host_name());
 }
 
-LeaseKeeperStatus LeaseKeeper::status() const {
+LeaseKeeperStatus LeaseKeeper::status() const
+{
     std::lock_guard lock(mutex_);
     return status_;
 }
 
-void LeaseKeeper::run(std::stop_token stop) {
+void LeaseKeeper::run(std::stop_token stop)
+{
     // The eventfd wakes every poll of this thread, acquire_lease's included.
     std::stop_callback wake(stop, [this] {
         std::uint64_t one = 1;
@@ -123,13 +132,13 @@ void LeaseKeeper::run(std::stop_token stop) {
     });
     while (!stop.stop_requested()) {
         // A failure is not the end: the keeper tries again later.
-        if (!run_guarded(fmt::format("DHCP: keeping the lease of {}", status().lease.interface),
-                         [&] { keep(stop); }))
+        if (!run_guarded(fmt::format("DHCP: keeping the lease of {}", status().lease.interface), [&] { keep(stop); }))
             run_guarded("DHCP: waiting to try again", [&] { wait(LeaseClock::now() + settings_.minimum_wait, -1); });
     }
 }
 
-bool LeaseKeeper::wait(LeaseClock::time_point until, int fd) const {
+bool LeaseKeeper::wait(LeaseClock::time_point until, int fd) const
+{
     int timeout = -1;
     if (until != LeaseClock::time_point::max()) {
         auto left = std::chrono::ceil<milliseconds>(until - LeaseClock::now()).count();
@@ -142,7 +151,8 @@ bool LeaseKeeper::wait(LeaseClock::time_point until, int fd) const {
     return ready > 0 && (fds[0].revents & POLLIN) == 0 && (fds[1].revents & POLLIN) != 0;
 }
 
-void LeaseKeeper::keep(const std::stop_token& stop) {
+void LeaseKeeper::keep(const std::stop_token& stop)
+{
     RouteSocket netlink;
     std::mt19937 random(std::random_device{}());
     DhcpLease lease = status().lease;
@@ -160,8 +170,8 @@ void LeaseKeeper::keep(const std::stop_token& stop) {
     std::optional<Renewal> renewal;  // from T1 to the ACK, the NAK or the end of the lease
     while (!stop.stop_requested()) {
         const auto now = LeaseClock::now();
-        const auto plan = plan_renewal(lease, now, renewal ? renewal->last_request() : std::nullopt,
-                                       settings_.minimum_wait);
+        const auto plan =
+            plan_renewal(lease, now, renewal ? renewal->last_request() : std::nullopt, settings_.minimum_wait);
         update([&](LeaseKeeperStatus& status) { status.phase = plan.phase; });
 
         if (plan.phase == LeasePhase::bound || plan.phase == LeasePhase::infinite) {
@@ -223,20 +233,23 @@ void LeaseKeeper::keep(const std::stop_token& stop) {
     }
 }
 
-std::optional<DhcpLease> LeaseKeeper::replace(const std::stop_token& stop, RouteSocket& netlink,
-                                              const DhcpLease& lost) {
+std::optional<DhcpLease> LeaseKeeper::replace(const std::stop_token& stop, RouteSocket& netlink, const DhcpLease& lost)
+{
     update([](LeaseKeeperStatus& status) { status.has_address = false; });
     withdraw_lease(netlink, lost);
     return rediscover(stop, netlink, lost);
 }
 
 std::optional<DhcpLease> LeaseKeeper::rediscover(const std::stop_token& stop, RouteSocket& netlink,
-                                                 const DhcpLease& old) {
-    const DhcpInterface interface{old.interface, old.ifindex, old.mac};
+                                                 const DhcpLease& old)
+{
+    const DhcpInterface interface {
+        old.interface, old.ifindex, old.mac
+    };
     spdlog::info("DHCP: {}: asking for a new lease", old.interface);
     while (!stop.stop_requested()) {
-        auto lease = acquire_lease({interface}, rediscovery_round, host_name(), settings_.retransmission,
-                                   stop_fd_.get());
+        auto lease =
+            acquire_lease({interface}, rediscovery_round, host_name(), settings_.retransmission, stop_fd_.get());
         if (lease) {
             apply_lease(netlink, *lease, settings_.resolv_conf, settings_.nameservers_first);
             spdlog::info("DHCP: {} leased {}/{} from {} for {} s", lease->interface, ipv4_to_string(lease->address),
@@ -249,8 +262,7 @@ std::optional<DhcpLease> LeaseKeeper::rediscover(const std::stop_token& stop, Ro
             return lease;
         }
         if (!stop.stop_requested())
-            spdlog::warn("DHCP: {}: no new lease after {} s, still asking", old.interface,
-                         rediscovery_round.count());
+            spdlog::warn("DHCP: {}: no new lease after {} s, still asking", old.interface, rediscovery_round.count());
     }
     return std::nullopt;
 }

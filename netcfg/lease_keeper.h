@@ -38,14 +38,14 @@ struct LeaseKeeperSettings {
 
 // What the keeper did so far, for logs and tests.
 struct LeaseKeeperStatus {
-    DhcpLease lease;          // the current lease, or the last one while it has none
+    DhcpLease lease;  // the current lease, or the last one while it has none
     LeasePhase phase = LeasePhase::bound;
     bool has_address = true;  // false from a NAK or the end of a lease to the next lease
     int requests = 0;         // DHCPREQUESTs sent to renew or rebind
     int renewals = 0;         // DHCPACKs to those
     int naks = 0;
     int expiries = 0;
-    int rediscoveries = 0;    // new leases got by DHCPDISCOVER
+    int rediscoveries = 0;  // new leases got by DHCPDISCOVER
 };
 
 class LeaseKeeper {
@@ -73,7 +73,8 @@ private:
     bool wait(LeaseClock::time_point until, int fd) const;
     std::string host_name() const;  // for option 12
     template <typename Change>
-    void update(Change change) {
+    void update(Change change)
+    {
         std::lock_guard lock(mutex_);
         change(status_);
     }

@@ -7,13 +7,15 @@ namespace {
 
 using std::chrono::seconds;
 
-LeaseClock::time_point at(const DhcpLease& lease, std::uint32_t offset) {
+LeaseClock::time_point at(const DhcpLease& lease, std::uint32_t offset)
+{
     return lease.acquired + seconds(offset);
 }
 
 }  // namespace
 
-const char* to_string(LeasePhase phase) {
+const char* to_string(LeasePhase phase)
+{
     switch (phase) {
     case LeasePhase::bound: return "bound";
     case LeasePhase::renewing: return "renewing";
@@ -24,12 +26,22 @@ const char* to_string(LeasePhase phase) {
     return "unknown";
 }
 
-LeaseClock::time_point renewal_time(const DhcpLease& lease) { return at(lease, lease.renewal_seconds); }
-LeaseClock::time_point rebinding_time(const DhcpLease& lease) { return at(lease, lease.rebinding_seconds); }
-LeaseClock::time_point expiry_time(const DhcpLease& lease) { return at(lease, lease.lease_seconds); }
+LeaseClock::time_point renewal_time(const DhcpLease& lease)
+{
+    return at(lease, lease.renewal_seconds);
+}
+LeaseClock::time_point rebinding_time(const DhcpLease& lease)
+{
+    return at(lease, lease.rebinding_seconds);
+}
+LeaseClock::time_point expiry_time(const DhcpLease& lease)
+{
+    return at(lease, lease.lease_seconds);
+}
 
 RenewalPlan plan_renewal(const DhcpLease& lease, LeaseClock::time_point now,
-                         std::optional<LeaseClock::time_point> last_request, std::chrono::milliseconds minimum_wait) {
+                         std::optional<LeaseClock::time_point> last_request, std::chrono::milliseconds minimum_wait)
+{
     if (is_infinite(lease))
         return RenewalPlan{LeasePhase::infinite, false, LeaseClock::time_point::max()};
     const auto t1 = renewal_time(lease);

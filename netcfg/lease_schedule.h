@@ -35,8 +35,7 @@ struct RenewalPlan {
 // until the end of the lease (rebinding), but at least `minimum_wait` (60 s
 // in the RFC) and never past that T2 or end.
 RenewalPlan plan_renewal(const DhcpLease& lease, LeaseClock::time_point now,
-                         std::optional<LeaseClock::time_point> last_request,
-                         std::chrono::milliseconds minimum_wait);
+                         std::optional<LeaseClock::time_point> last_request, std::chrono::milliseconds minimum_wait);
 
 // The instants of the lease on the monotonic clock.
 LeaseClock::time_point renewal_time(const DhcpLease& lease);

@@ -9,7 +9,8 @@
 namespace b2c::netcfg {
 
 RouteSocket::LinkInfo wait_for_link(RouteSocket& netlink, const std::string& interface,
-                                    std::chrono::steady_clock::time_point deadline, std::chrono::seconds timeout) {
+                                    std::chrono::steady_clock::time_point deadline, std::chrono::seconds timeout)
+{
     using Clock = std::chrono::steady_clock;
     constexpr std::chrono::milliseconds poll_interval{100};
     for (;;) {

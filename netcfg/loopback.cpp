@@ -5,7 +5,8 @@
 
 namespace b2c::netcfg {
 
-void bring_up_loopback() {
+void bring_up_loopback()
+{
     constexpr std::uint32_t localhost = 0x7f000001;
     RouteSocket netlink;
     netlink.set_link_up("lo");

@@ -21,7 +21,10 @@
 
 namespace b2c::netcfg {
 
-void NlSocketDeleter::operator()(nl_sock* socket) const { nl_socket_free(socket); }
+void NlSocketDeleter::operator()(nl_sock* socket) const
+{
+    nl_socket_free(socket);
+}
 
 namespace {
 
@@ -35,12 +38,14 @@ using RoutePtr = std::unique_ptr<rtnl_route, Deleter<rtnl_route, rtnl_route_put>
 using NlAddrPtr = std::unique_ptr<nl_addr, Deleter<nl_addr, nl_addr_put>>;
 using CachePtr = std::unique_ptr<nl_cache, Deleter<nl_cache, nl_cache_free>>;
 
-void check(int error, const std::string& what) {
+void check(int error, const std::string& what)
+{
     if (error < 0)
         throw NetworkError(fmt::format("{}: {}", what, nl_geterror(error)));
 }
 
-NlAddrPtr ipv4(std::uint32_t host_order, int prefix_length) {
+NlAddrPtr ipv4(std::uint32_t host_order, int prefix_length)
+{
     std::uint32_t network_order = htonl(host_order);
     NlAddrPtr address(nl_addr_build(AF_INET, &network_order, sizeof network_order));
     if (!address)
@@ -49,7 +54,8 @@ NlAddrPtr ipv4(std::uint32_t host_order, int prefix_length) {
     return address;
 }
 
-LinkPtr get_link(nl_sock* socket, const std::string& interface) {
+LinkPtr get_link(nl_sock* socket, const std::string& interface)
+{
     rtnl_link* raw = nullptr;
     int error = rtnl_link_get_kernel(socket, 0, interface.c_str(), &raw);
     LinkPtr link(raw);
@@ -60,13 +66,15 @@ LinkPtr get_link(nl_sock* socket, const std::string& interface) {
 
 }  // namespace
 
-RouteSocket::RouteSocket() : socket_(nl_socket_alloc()) {
+RouteSocket::RouteSocket() : socket_(nl_socket_alloc())
+{
     if (!socket_)
         throw NetworkError("out of memory allocating a netlink socket");
     check(nl_connect(socket_.get(), NETLINK_ROUTE), "cannot open a netlink route socket");
 }
 
-RouteSocket::LinkInfo RouteSocket::link(const std::string& interface) {
+RouteSocket::LinkInfo RouteSocket::link(const std::string& interface)
+{
     auto link = get_link(socket_.get(), interface);
     LinkInfo info;
     info.ifindex = rtnl_link_get_ifindex(link.get());
@@ -78,7 +86,8 @@ RouteSocket::LinkInfo RouteSocket::link(const std::string& interface) {
     return info;
 }
 
-void RouteSocket::set_link_up(const std::string& interface) {
+void RouteSocket::set_link_up(const std::string& interface)
+{
     auto link = get_link(socket_.get(), interface);
     LinkPtr change(rtnl_link_alloc());
     if (!change)
@@ -88,7 +97,8 @@ void RouteSocket::set_link_up(const std::string& interface) {
           fmt::format("cannot bring network interface {} up", interface));
 }
 
-bool RouteSocket::has_ipv4_address(int ifindex, std::uint32_t address) {
+bool RouteSocket::has_ipv4_address(int ifindex, std::uint32_t address)
+{
     nl_cache* raw = nullptr;
     check(rtnl_addr_alloc_cache(socket_.get(), &raw), "cannot list the IP addresses");
     CachePtr cache(raw);
@@ -107,7 +117,8 @@ bool RouteSocket::has_ipv4_address(int ifindex, std::uint32_t address) {
 }
 
 // An IPv4 address object of interface #ifindex, for adding or removing.
-static AddrPtr ipv4_address_object(int ifindex, std::uint32_t address, int prefix_length) {
+static AddrPtr ipv4_address_object(int ifindex, std::uint32_t address, int prefix_length)
+{
     AddrPtr addr(rtnl_addr_alloc());
     if (!addr)
         throw NetworkError("out of memory allocating a netlink address");
@@ -118,7 +129,8 @@ static AddrPtr ipv4_address_object(int ifindex, std::uint32_t address, int prefi
     return addr;
 }
 
-void RouteSocket::add_ipv4_address(int ifindex, std::uint32_t address, int prefix_length) {
+void RouteSocket::add_ipv4_address(int ifindex, std::uint32_t address, int prefix_length)
+{
     auto addr = ipv4_address_object(ifindex, address, prefix_length);
     if (prefix_length < 31) {
         auto broadcast = ipv4(address | ~prefix_to_netmask(prefix_length), 32);
@@ -128,22 +140,25 @@ void RouteSocket::add_ipv4_address(int ifindex, std::uint32_t address, int prefi
           fmt::format("cannot add address {}/{} to interface #{}", ipv4_to_string(address), prefix_length, ifindex));
 }
 
-void RouteSocket::remove_ipv4_address(int ifindex, std::uint32_t address, int prefix_length) {
+void RouteSocket::remove_ipv4_address(int ifindex, std::uint32_t address, int prefix_length)
+{
     auto addr = ipv4_address_object(ifindex, address, prefix_length);
     int error = rtnl_addr_delete(socket_.get(), addr.get(), 0);
     // The kernel says EADDRNOTAVAIL for an address that is not there.
     if (error == -NLE_NOADDR || error == -NLE_OBJ_NOTFOUND)
         return;
-    check(error, fmt::format("cannot remove address {}/{} from interface #{}", ipv4_to_string(address),
-                             prefix_length, ifindex));
+    check(error, fmt::format("cannot remove address {}/{} from interface #{}", ipv4_to_string(address), prefix_length,
+                             ifindex));
 }
 
-void RouteSocket::replace_default_route(int ifindex, std::uint32_t gateway, bool on_link) {
+void RouteSocket::replace_default_route(int ifindex, std::uint32_t gateway, bool on_link)
+{
     replace_route(ifindex, 0, 0, gateway, on_link, true);
 }
 
 void RouteSocket::replace_route(int ifindex, std::uint32_t destination, int prefix_length, std::uint32_t gateway,
-                                bool on_link, bool from_dhcp) {
+                                bool on_link, bool from_dhcp)
+{
     RoutePtr route(rtnl_route_alloc());
     if (!route)
         throw NetworkError("out of memory allocating a netlink route");
@@ -166,8 +181,9 @@ void RouteSocket::replace_route(int ifindex, std::uint32_t destination, int pref
         rtnl_route_nh_set_flags(nexthop, RTNH_F_ONLINK);
     rtnl_route_add_nexthop(route.get(), nexthop);
 
-    const auto what = prefix_length == 0 ? std::string("the default route")
-                                         : fmt::format("the route to {}/{}", ipv4_to_string(destination), prefix_length);
+    const auto what = prefix_length == 0
+                          ? std::string("the default route")
+                          : fmt::format("the route to {}/{}", ipv4_to_string(destination), prefix_length);
     check(rtnl_route_add(socket_.get(), route.get(), NLM_F_REPLACE),
           fmt::format("cannot add {} via {}", what, ipv4_to_string(gateway)));
 }

@@ -39,8 +39,8 @@ public:
     void replace_default_route(int ifindex, std::uint32_t gateway, bool on_link);
     // destination/prefix_length via `gateway`, replacing a route to the same
     // destination. `from_dhcp` only sets the route's protocol (as `ip route` shows it).
-    void replace_route(int ifindex, std::uint32_t destination, int prefix_length, std::uint32_t gateway,
-                       bool on_link, bool from_dhcp);
+    void replace_route(int ifindex, std::uint32_t destination, int prefix_length, std::uint32_t gateway, bool on_link,
+                       bool from_dhcp);
 
 private:
     std::unique_ptr<nl_sock, NlSocketDeleter> socket_;

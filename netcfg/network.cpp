@@ -13,7 +13,8 @@
 namespace b2c::netcfg {
 
 ConfiguredInterface configure_dhcp_on(const std::vector<std::string>& interfaces, std::chrono::seconds lease_timeout,
-                                      const std::filesystem::path& resolv_conf) {
+                                      const std::filesystem::path& resolv_conf)
+{
     RouteSocket netlink;
     std::vector<DhcpInterface> candidates;
     for (const auto& name : interfaces) {
@@ -26,15 +27,16 @@ ConfiguredInterface configure_dhcp_on(const std::vector<std::string>& interfaces
         }
     }
     if (candidates.empty())
-        throw NetworkError(fmt::format("none of the network interfaces {} could be brought up",
-                                       fmt::join(interfaces, ", ")));
+        throw NetworkError(
+            fmt::format("none of the network interfaces {} could be brought up", fmt::join(interfaces, ", ")));
     auto configured = lease_and_apply(netlink, candidates, lease_timeout);
     write_resolv_conf(resolv_conf, configured.nameservers, configured.domain);
     return configured;
 }
 
 ConfiguredInterface configure_dhcp_on_wired_interfaces(std::chrono::seconds link_timeout,
-                                                       std::chrono::seconds lease_timeout) {
+                                                       std::chrono::seconds lease_timeout)
+{
     auto interfaces = wait_for_wired_interfaces(link_timeout);
     if (interfaces.empty())
         throw NetworkError(fmt::format("no wired network interface (eth*, en*) appeared within {} s: is the "

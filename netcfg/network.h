@@ -39,12 +39,11 @@ void bring_up_loopback();
 // /etc/resolv.conf). Throws NetworkError, with a sentence saying what was
 // tried, when no interface gets a lease within `lease_timeout`.
 ConfiguredInterface configure_dhcp_on_wired_interfaces(std::chrono::seconds link_timeout,
-                                                        std::chrono::seconds lease_timeout);
+                                                       std::chrono::seconds lease_timeout);
 
 // The same on exactly `interfaces` (each brought up first); DNS goes to
 // `resolv_conf`. The wired variant above uses it.
-ConfiguredInterface configure_dhcp_on(const std::vector<std::string>& interfaces,
-                                      std::chrono::seconds lease_timeout,
+ConfiguredInterface configure_dhcp_on(const std::vector<std::string>& interfaces, std::chrono::seconds lease_timeout,
                                       const std::filesystem::path& resolv_conf = "/etc/resolv.conf");
 
 // b2c.iface: configures exactly `interfaces`, each waited for up to
@@ -70,12 +69,10 @@ void enable_ipv4_forwarding(const std::filesystem::path& proc_sys_net = "/proc/s
 bool adopt_kernel_ip_config();
 
 // Writes /etc/resolv.conf.
-void write_resolv_conf(const std::vector<cmdline::Ipv4Address>& nameservers,
-                       const std::string& domain);
+void write_resolv_conf(const std::vector<cmdline::Ipv4Address>& nameservers, const std::string& domain);
 
 // The same into any file.
-void write_resolv_conf(const std::filesystem::path& path,
-                       const std::vector<cmdline::Ipv4Address>& nameservers,
+void write_resolv_conf(const std::filesystem::path& path, const std::vector<cmdline::Ipv4Address>& nameservers,
                        const std::string& domain);
 
 // sethostname(2) and /etc/hostname, /etc/hosts.

@@ -18,20 +18,21 @@ namespace {
 
 // Accept IPv4, UDP, unfragmented, destination port 68; drop the rest in the kernel.
 constexpr sock_filter dhcp_client_filter[] = {
-    BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),                // ethertype
+    BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),  // ethertype
     BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IP, 0, 7),
-    BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 23),                // IP protocol
+    BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 23),  // IP protocol
     BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_UDP, 0, 5),
-    BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 20),                // flags + fragment offset
+    BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 20),  // flags + fragment offset
     BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x1fff, 3, 0),
-    BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 14),               // X = IP header length
-    BPF_STMT(BPF_LD | BPF_H | BPF_IND, 16),                // UDP destination port
+    BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 14),  // X = IP header length
+    BPF_STMT(BPF_LD | BPF_H | BPF_IND, 16),   // UDP destination port
     BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 68, 0, 1),
     BPF_STMT(BPF_RET | BPF_K, 0x40000),
     BPF_STMT(BPF_RET | BPF_K, 0),
 };
 
-NetworkError socket_error(const std::string& what, const std::string& interface) {
+NetworkError socket_error(const std::string& what, const std::string& interface)
+{
     return NetworkError(what + " on " + interface + ": " + error_text(errno));
 }
 
@@ -39,7 +40,8 @@ NetworkError socket_error(const std::string& what, const std::string& interface)
 
 DhcpPacketSocket::DhcpPacketSocket(const std::string& interface, int ifindex)
     : interface_(interface), ifindex_(ifindex),
-      fd_(::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, htons(ETH_P_IP))) {
+      fd_(::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, htons(ETH_P_IP)))
+{
     if (!fd_)
         throw socket_error("cannot open a raw packet socket for DHCP (are we root?)", interface);
 
@@ -61,7 +63,8 @@ DhcpPacketSocket::DhcpPacketSocket(const std::string& interface, int ifindex)
     }
 }
 
-void DhcpPacketSocket::send_broadcast(std::span<const std::uint8_t> frame) {
+void DhcpPacketSocket::send_broadcast(std::span<const std::uint8_t> frame)
+{
     sockaddr_ll address{};
     address.sll_family = AF_PACKET;
     address.sll_protocol = htons(ETH_P_IP);
@@ -72,7 +75,8 @@ void DhcpPacketSocket::send_broadcast(std::span<const std::uint8_t> frame) {
         throw socket_error("cannot send a DHCP message", interface_);
 }
 
-std::vector<std::uint8_t> DhcpPacketSocket::receive() {
+std::vector<std::uint8_t> DhcpPacketSocket::receive()
+{
     std::vector<std::uint8_t> frame(2048);
     ssize_t size = recv(fd_.get(), frame.data(), frame.size(), MSG_TRUNC);
     if (size < 0) {

@@ -14,7 +14,8 @@
 
 namespace b2c::netcfg {
 
-bool is_valid_domain_name(std::string_view name) {
+bool is_valid_domain_name(std::string_view name)
+{
     if (!name.empty() && name.back() == '.')
         name.remove_suffix(1);
     if (name.empty() || name.size() > 253)
@@ -37,9 +38,9 @@ bool is_valid_domain_name(std::string_view name) {
 namespace {
 
 // Domain names separated by single spaces: no tab or newline gets through.
-bool is_search_list(const std::string& domains) {
-    if (domains.empty() || domains.front() == ' ' || domains.back() == ' ' ||
-        domains.find("  ") != std::string::npos)
+bool is_search_list(const std::string& domains)
+{
+    if (domains.empty() || domains.front() == ' ' || domains.back() == ' ' || domains.find("  ") != std::string::npos)
         return false;
     std::size_t start = 0;
     while (true) {
@@ -54,7 +55,8 @@ bool is_search_list(const std::string& domains) {
 
 }  // namespace
 
-std::string resolv_conf_text(const std::vector<std::uint32_t>& nameservers, const std::string& domain) {
+std::string resolv_conf_text(const std::vector<std::uint32_t>& nameservers, const std::string& domain)
+{
     std::string text = "# Written by boot2container\n";
     if (!domain.empty() && is_search_list(domain))
         text += "search " + domain + "\n";
@@ -63,7 +65,8 @@ std::string resolv_conf_text(const std::vector<std::uint32_t>& nameservers, cons
     return text;
 }
 
-std::vector<std::uint32_t> parse_pnp_nameservers(std::string_view pnp) {
+std::vector<std::uint32_t> parse_pnp_nameservers(std::string_view pnp)
+{
     std::vector<std::uint32_t> servers;
     std::istringstream lines{std::string(pnp)};
     for (std::string line; std::getline(lines, line);) {
@@ -78,7 +81,8 @@ std::vector<std::uint32_t> parse_pnp_nameservers(std::string_view pnp) {
 }
 
 void write_resolv_conf(const std::filesystem::path& path, const std::vector<cmdline::Ipv4Address>& nameservers,
-                       const std::string& domain) {
+                       const std::string& domain)
+{
     std::vector<std::uint32_t> servers;
     for (const auto& server : nameservers)
         servers.push_back(server.host_order);
@@ -94,15 +98,16 @@ void write_resolv_conf(const std::filesystem::path& path, const std::vector<cmdl
         spdlog::warn("DNS: the search domain '{}' (from DHCP or the kernel) is not a domain name: left out",
                      printable(domain));
     spdlog::info("DNS: wrote {} (nameservers: {}{})", path.string(),
-                 servers.empty() ? "none" : ipv4_list_to_string(servers, ", "),
-                 searched ? ", search " + domain : "");
+                 servers.empty() ? "none" : ipv4_list_to_string(servers, ", "), searched ? ", search " + domain : "");
 }
 
-void write_resolv_conf(const std::vector<cmdline::Ipv4Address>& nameservers, const std::string& domain) {
+void write_resolv_conf(const std::vector<cmdline::Ipv4Address>& nameservers, const std::string& domain)
+{
     write_resolv_conf("/etc/resolv.conf", nameservers, domain);
 }
 
-bool adopt_kernel_ip_config() {
+bool adopt_kernel_ip_config()
+{
     std::ifstream pnp("/proc/net/pnp");
     if (!pnp)
         return false;

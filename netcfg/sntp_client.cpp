@@ -54,7 +54,8 @@ struct Target {
     bool finished = false;  // refused, kissed or broken: not asked again
     std::string problem;
 
-    std::string outcome() const {
+    std::string outcome() const
+    {
         if (!problem.empty())
             return problem;
         return fmt::format("no answer to {} request{}", requests.size(), requests.size() == 1 ? "" : "s");
@@ -64,10 +65,12 @@ struct Target {
 class Query {
 public:
     Query(const SntpPeer& peer, const SntpTries& tries, Clock::time_point start)
-        : peer_(peer), tries_(tries), start_(start), deadline_(start + tries.budget),
-          random_(std::random_device{}()) {}
+        : peer_(peer), tries_(tries), start_(start), deadline_(start + tries.budget), random_(std::random_device{}())
+    {
+    }
 
-    std::optional<SntpResult> run(const std::vector<std::uint32_t>& addresses) {
+    std::optional<SntpResult> run(const std::vector<std::uint32_t>& addresses)
+    {
         for (auto address : addresses)
             targets_.push_back(Target{address, ipv4_to_string(address), {}, {}, false, {}});
         for (int round = 0; round < tries_.per_address; ++round) {
@@ -86,7 +89,8 @@ public:
         return std::nullopt;
     }
 
-    std::string summary() const {
+    std::string summary() const
+    {
         std::vector<std::string> parts;
         for (const auto& target : targets_)
             parts.push_back(fmt::format("{}: {}", target.text, target.outcome()));
@@ -94,7 +98,8 @@ public:
     }
 
 private:
-    void send(Target& target) {
+    void send(Target& target)
+    {
         if (!target.fd) {
             target.fd = UniqueFd(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
             if (!target.fd)
@@ -120,7 +125,8 @@ private:
             on_socket_error(target, errno);
     }
 
-    std::optional<SntpResult> wait_for_answer(Clock::time_point until) {
+    std::optional<SntpResult> wait_for_answer(Clock::time_point until)
+    {
         while (true) {
             std::vector<pollfd> fds;
             std::vector<Target*> owners;
@@ -145,7 +151,8 @@ private:
         }
     }
 
-    std::optional<SntpResult> receive(Target& target) {
+    std::optional<SntpResult> receive(Target& target)
+    {
         std::uint8_t buffer[512];
         while (!target.finished) {
             ssize_t size = recv(target.fd.get(), buffer, sizeof buffer, 0);
@@ -183,7 +190,8 @@ private:
 
     // The request whose nonce the reply carries as origin; the last one when
     // none does (decoding then refuses the reply, saying so).
-    static const Request& answered_request(const Target& target, std::span<const std::uint8_t> bytes) {
+    static const Request& answered_request(const Target& target, std::span<const std::uint8_t> bytes)
+    {
         auto origin = sntp_origin(bytes);
         for (const auto& request : target.requests)
             if (request.nonce == origin)
@@ -191,14 +199,16 @@ private:
         return target.requests.back();
     }
 
-    void on_socket_error(Target& target, int error) {
+    void on_socket_error(Target& target, int error)
+    {
         if (error == ECONNREFUSED)
             finish(target, fmt::format("port {} unreachable (no NTP server there)", peer_.port));
         else
             finish(target, error_text(error));
     }
 
-    static void finish(Target& target, std::string problem) {
+    static void finish(Target& target, std::string problem)
+    {
         target.finished = true;
         target.problem = std::move(problem);
     }
@@ -222,10 +232,9 @@ SntpPeer parse_sntp_peer(std::string_view text)
         auto digits = text.substr(colon + 1);
         unsigned port = 0;
         auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
-        if (digits.empty() || error != std::errc() || end != digits.data() + digits.size() || port == 0 ||
-            port > 65535)
-            throw SntpError(fmt::format("'{}' is not an NTP peer (expected HOST or HOST:PORT, PORT from 1 to 65535)",
-                                        text));
+        if (digits.empty() || error != std::errc() || end != digits.data() + digits.size() || port == 0 || port > 65535)
+            throw SntpError(
+                fmt::format("'{}' is not an NTP peer (expected HOST or HOST:PORT, PORT from 1 to 65535)", text));
         peer.port = static_cast<std::uint16_t>(port);
     }
     if (peer.host.empty())

@@ -20,9 +20,9 @@ struct SntpPeer {
 SntpPeer parse_sntp_peer(std::string_view text);
 
 struct SntpTries {
-    int per_address = 3;                         // requests to each address
-    std::chrono::milliseconds wait{1000};        // for an answer to one request
-    std::chrono::milliseconds budget{5000};      // everything, name resolution included
+    int per_address = 3;                     // requests to each address
+    std::chrono::milliseconds wait{1000};    // for an answer to one request
+    std::chrono::milliseconds budget{5000};  // everything, name resolution included
 };
 
 struct SntpResult {

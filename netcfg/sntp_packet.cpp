@@ -100,8 +100,8 @@ NtpTimestamp sntp_origin(std::span<const std::uint8_t> bytes)
 SntpReply decode_sntp_reply(std::span<const std::uint8_t> bytes, NtpTimestamp nonce)
 {
     if (bytes.size() < kSntpPacketSize)
-        throw SntpError(fmt::format("reply of {} bytes, shorter than an NTP header ({} bytes)", bytes.size(),
-                                    kSntpPacketSize));
+        throw SntpError(
+            fmt::format("reply of {} bytes, shorter than an NTP header ({} bytes)", bytes.size(), kSntpPacketSize));
     SntpReply reply;
     reply.leap = static_cast<LeapIndicator>(bytes[0] >> 6);
     reply.version = bytes[0] >> 3 & 0x7;
@@ -123,8 +123,8 @@ SntpReply decode_sntp_reply(std::span<const std::uint8_t> bytes, NtpTimestamp no
         throw SntpError(fmt::format("origin timestamp {} is not the one we sent ({}): a stale or forged reply",
                                     hex(reply.origin), hex(nonce)));
     if (reply.stratum == 0)
-        throw SntpKissOfDeath(fmt::format("kiss-o'-death {} (the server refuses to serve us)",
-                                    kiss_code(reply.reference_id)));
+        throw SntpKissOfDeath(
+            fmt::format("kiss-o'-death {} (the server refuses to serve us)", kiss_code(reply.reference_id)));
     if (reply.stratum > kMaxStratum)
         throw SntpError(fmt::format("stratum {} (the server is not synchronised)", reply.stratum));
     if (reply.leap == LeapIndicator::unsynchronised)

@@ -8,25 +8,30 @@ namespace {
 constexpr std::uint16_t ethertype_ipv4 = 0x0800;
 constexpr std::uint8_t ip_protocol_udp = 17;
 
-void put_u16(std::vector<std::uint8_t>& out, std::size_t at, std::uint16_t value) {
+void put_u16(std::vector<std::uint8_t>& out, std::size_t at, std::uint16_t value)
+{
     out[at] = static_cast<std::uint8_t>(value >> 8);
     out[at + 1] = static_cast<std::uint8_t>(value);
 }
 
-void put_u32(std::vector<std::uint8_t>& out, std::size_t at, std::uint32_t value) {
+void put_u32(std::vector<std::uint8_t>& out, std::size_t at, std::uint32_t value)
+{
     put_u16(out, at, static_cast<std::uint16_t>(value >> 16));
     put_u16(out, at + 2, static_cast<std::uint16_t>(value));
 }
 
-std::uint16_t get_u16(std::span<const std::uint8_t> in, std::size_t at) {
+std::uint16_t get_u16(std::span<const std::uint8_t> in, std::size_t at)
+{
     return static_cast<std::uint16_t>(in[at] << 8 | in[at + 1]);
 }
 
-std::uint32_t get_u32(std::span<const std::uint8_t> in, std::size_t at) {
+std::uint32_t get_u32(std::span<const std::uint8_t> in, std::size_t at)
+{
     return std::uint32_t{get_u16(in, at)} << 16 | get_u16(in, at + 2);
 }
 
-std::uint32_t sum_words(std::span<const std::uint8_t> bytes, std::uint32_t sum) {
+std::uint32_t sum_words(std::span<const std::uint8_t> bytes, std::uint32_t sum)
+{
     std::size_t i = 0;
     for (; i + 1 < bytes.size(); i += 2)
         sum += static_cast<std::uint32_t>(bytes[i] << 8 | bytes[i + 1]);
@@ -37,21 +42,24 @@ std::uint32_t sum_words(std::span<const std::uint8_t> bytes, std::uint32_t sum) 
 
 }  // namespace
 
-std::uint16_t internet_checksum(std::span<const std::uint8_t> bytes, std::uint32_t partial_sum) {
+std::uint16_t internet_checksum(std::span<const std::uint8_t> bytes, std::uint32_t partial_sum)
+{
     std::uint64_t sum = sum_words(bytes, 0) + std::uint64_t{partial_sum};
     while (sum >> 16)
         sum = (sum & 0xffff) + (sum >> 16);
     return static_cast<std::uint16_t>(~sum);
 }
 
-std::uint16_t udp_checksum(std::uint32_t source, std::uint32_t destination, std::span<const std::uint8_t> udp) {
+std::uint16_t udp_checksum(std::uint32_t source, std::uint32_t destination, std::span<const std::uint8_t> udp)
+{
     std::uint32_t pseudo = (source >> 16) + (source & 0xffff) + (destination >> 16) + (destination & 0xffff) +
                            ip_protocol_udp + static_cast<std::uint32_t>(udp.size());
     std::uint16_t checksum = internet_checksum(udp, pseudo);
     return checksum == 0 ? 0xffff : checksum;
 }
 
-std::vector<std::uint8_t> build_udp_frame(const UdpEndpoints& e, std::span<const std::uint8_t> payload) {
+std::vector<std::uint8_t> build_udp_frame(const UdpEndpoints& e, std::span<const std::uint8_t> payload)
+{
     const std::size_t ip_at = ethernet_header_size;
     const std::size_t udp_at = ip_at + ipv4_header_size;
     const std::size_t udp_length = udp_header_size + payload.size();
@@ -77,7 +85,8 @@ std::vector<std::uint8_t> build_udp_frame(const UdpEndpoints& e, std::span<const
     return frame;
 }
 
-std::optional<ReceivedUdp> parse_udp_frame(std::span<const std::uint8_t> frame) {
+std::optional<ReceivedUdp> parse_udp_frame(std::span<const std::uint8_t> frame)
+{
     if (frame.size() < ethernet_header_size + ipv4_header_size + udp_header_size)
         return std::nullopt;
     if (get_u16(frame, 12) != ethertype_ipv4)
@@ -87,8 +96,7 @@ std::optional<ReceivedUdp> parse_udp_frame(std::span<const std::uint8_t> frame) 
         return std::nullopt;
     std::size_t header_length = std::size_t{ip[0] & 0x0fu} * 4;
     std::size_t total_length = get_u16(ip, 2);
-    if (header_length < ipv4_header_size || total_length < header_length + udp_header_size ||
-        total_length > ip.size())
+    if (header_length < ipv4_header_size || total_length < header_length + udp_header_size || total_length > ip.size())
         return std::nullopt;
     if (ip[9] != ip_protocol_udp || (get_u16(ip, 6) & 0x3fff) != 0)  // more fragments or an offset
         return std::nullopt;

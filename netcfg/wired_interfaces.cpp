@@ -8,11 +8,13 @@
 
 namespace b2c::netcfg {
 
-bool is_wired_interface_name(std::string_view name) {
+bool is_wired_interface_name(std::string_view name)
+{
     return name.starts_with("eth") || name.starts_with("en");
 }
 
-std::vector<std::string> list_wired_interfaces(const std::filesystem::path& sys_class_net) {
+std::vector<std::string> list_wired_interfaces(const std::filesystem::path& sys_class_net)
+{
     std::vector<std::string> names;
     std::error_code error;
     for (const auto& entry : std::filesystem::directory_iterator(sys_class_net, error)) {
@@ -24,7 +26,8 @@ std::vector<std::string> list_wired_interfaces(const std::filesystem::path& sys_
     return names;
 }
 
-std::vector<std::string> wait_for_wired_interfaces(std::chrono::milliseconds timeout) {
+std::vector<std::string> wait_for_wired_interfaces(std::chrono::milliseconds timeout)
+{
     using Clock = std::chrono::steady_clock;
     constexpr std::chrono::milliseconds poll_interval{100};
     constexpr std::chrono::milliseconds siblings_grace{300};

@@ -24,8 +24,8 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 // What makes a file's content or presence differ from the bucket's.
-constexpr std::uint32_t watched_events = IN_CLOSE_WRITE | IN_MODIFY | IN_CREATE | IN_DELETE | IN_MOVED_FROM |
-                                         IN_MOVED_TO | IN_ATTRIB;
+constexpr std::uint32_t watched_events =
+    IN_CLOSE_WRITE | IN_MODIFY | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB;
 
 UniqueFd checked(int fd, const char* what)
 {
@@ -45,9 +45,9 @@ ChangeWatcher::ChangeWatcher(fs::path root, std::function<void()> on_settled, Se
     if (directories_.empty())
         throw std::runtime_error(fmt::format("cannot watch {} for changes", root_.string()));
     thread_ = std::jthread([this](std::stop_token stop) {
-        run_guarded(fmt::format("the change watcher of {} (the final push at the pipeline's end still runs)",
-                                root_.string()),
-                    [&] { run(stop); });
+        run_guarded(
+            fmt::format("the change watcher of {} (the final push at the pipeline's end still runs)", root_.string()),
+            [&] { run(stop); });
     });
 }
 

@@ -43,7 +43,7 @@ private:
     std::function<void()> on_settled_;
     SettleTiming timing_;
     UniqueFd inotify_;
-    UniqueFd wake_;                           // an eventfd: stop()
+    UniqueFd wake_;                                     // an eventfd: stop()
     std::map<int, std::filesystem::path> directories_;  // watch descriptor -> directory
     std::jthread thread_;
 };

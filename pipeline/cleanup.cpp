@@ -14,8 +14,8 @@ void clean_up(const Runtime& runtime)
         cmd.argv = argv;
         cmd.timeout = std::chrono::seconds{300};
         if (auto result = runtime.run(std::move(cmd)); !result.ok())
-            spdlog::warn("clean-up: '{}' failed (exit code {}): {}", format_command_line(argv),
-                         result.exit_code, trim(result.output));
+            spdlog::warn("clean-up: '{}' failed (exit code {}): {}", format_command_line(argv), result.exit_code,
+                         trim(result.output));
     }
 }
 

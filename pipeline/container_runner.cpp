@@ -52,13 +52,12 @@ int confirmed_exit_code(const Runtime& runtime, const std::string& id, int start
     auto result = runtime.run(inspect_exit_code_argv(id), inspect_timeout);
     auto recorded = result.ok() ? parse_int(result.output) : std::nullopt;
     if (!recorded) {
-        spdlog::warn("cannot read the exit code of container {} back from podman; using {}", id,
-                     start_code);
+        spdlog::warn("cannot read the exit code of container {} back from podman; using {}", id, start_code);
         return start_code;
     }
     if (*recorded != start_code)
-        spdlog::warn("podman start returned {} but container {} exited with {}; using {}",
-                     start_code, id, *recorded, *recorded);
+        spdlog::warn("podman start returned {} but container {} exited with {}; using {}", start_code, id, *recorded,
+                     *recorded);
     return *recorded;
 }
 
@@ -70,8 +69,7 @@ void remove_container(const Runtime& runtime, const std::string& id)
 
 }  // namespace
 
-std::optional<std::string> create_container(const Runtime& runtime,
-                                            const cmdline::ContainerSpec& spec,
+std::optional<std::string> create_container(const Runtime& runtime, const cmdline::ContainerSpec& spec,
                                             const Status& status)
 {
     auto delays = create_retry_delays(create_attempts);
@@ -79,8 +77,7 @@ std::optional<std::string> create_container(const Runtime& runtime,
     for (int attempt = 1; attempt <= create_attempts; ++attempt) {
         if (attempt > 1 && !out_of_space) {
             auto delay = delays[attempt - 2];
-            spdlog::info("retrying in {} s (attempt {} of {})", delay.count(), attempt,
-                         create_attempts);
+            spdlog::info("retrying in {} s (attempt {} of {})", delay.count(), attempt, create_attempts);
             runtime.sleep(delay);
         }
         if (attempt == create_attempts) {
@@ -108,8 +105,7 @@ std::optional<std::string> create_container(const Runtime& runtime,
                     spdlog::info("podman: {}", redact(std::string(text), runtime.secrets));
             return id;
         }
-        spdlog::error("cannot create the container '{}' (exit code {}): {}",
-                      redact(spec.text, runtime.secrets),
+        spdlog::error("cannot create the container '{}' (exit code {}): {}", redact(spec.text, runtime.secrets),
                       result.exit_code, redact(std::string(trim(result.output)), runtime.secrets));
         // Waiting does not make room: go straight to the last attempt, the
         // one that frees the image store first.
@@ -137,12 +133,12 @@ bool image_looks_damaged(const CommandResult& start)
     for (const auto& line : split(start.output, '\n')) {
         if (!line.starts_with("Error:"))
             continue;
-        const bool runtime_error = line.find("OCI runtime") != std::string::npos ||
-                                   line.find("crun:") != std::string::npos;
-        const bool missing = (line.find("executable file") != std::string::npos &&
-                              line.find("not found") != std::string::npos) ||
-                             line.find("no such file or directory") != std::string::npos ||
-                             line.find("No such file or directory") != std::string::npos;
+        const bool runtime_error =
+            line.find("OCI runtime") != std::string::npos || line.find("crun:") != std::string::npos;
+        const bool missing =
+            (line.find("executable file") != std::string::npos && line.find("not found") != std::string::npos) ||
+            line.find("no such file or directory") != std::string::npos ||
+            line.find("No such file or directory") != std::string::npos;
         if (runtime_error && missing)
             return true;
     }
@@ -162,8 +158,7 @@ CommandResult start_attached(const Runtime& runtime, const std::string& id)
 
 }  // namespace
 
-int run_container(const Runtime& runtime, const cmdline::ContainerSpec& spec,
-                  const Status& status)
+int run_container(const Runtime& runtime, const cmdline::ContainerSpec& spec, const Status& status)
 {
     const auto text = redact(spec.text, runtime.secrets);
     spdlog::info("starting container: {}", text);

@@ -17,8 +17,7 @@ inline constexpr int exit_cannot_run = 125;
 // `podman create`, retried with growing delays (pulls fail for passing
 // reasons); the image store is pruned before the last attempt. Returns the
 // container id, or nothing after the last failure (logged).
-std::optional<std::string> create_container(const Runtime& runtime,
-                                            const cmdline::ContainerSpec& spec,
+std::optional<std::string> create_container(const Runtime& runtime, const cmdline::ContainerSpec& spec,
                                             const Status& status);
 
 // Whether `podman start` failed because the image's files are not there
@@ -29,7 +28,6 @@ bool image_looks_damaged(const CommandResult& start);
 // Creates, starts attached to the console, waits, removes. Returns the
 // container's exit code, exit_cannot_run if it never ran. A start that
 // fails on a damaged image prunes the unused images and tries once more.
-int run_container(const Runtime& runtime, const cmdline::ContainerSpec& spec,
-                  const Status& status);
+int run_container(const Runtime& runtime, const cmdline::ContainerSpec& spec, const Status& status);
 
 }  // namespace b2c::pipeline

@@ -50,8 +50,8 @@ const char* condition_name(cmdline::SyncCondition condition)
 
 std::string summary(const std::vector<std::string>& failed)
 {
-    std::vector<std::string> shown(failed.begin(),
-                                   failed.begin() + static_cast<std::ptrdiff_t>(std::min(failed.size(), named_failures)));
+    std::vector<std::string> shown(
+        failed.begin(), failed.begin() + static_cast<std::ptrdiff_t>(std::min(failed.size(), named_failures)));
     auto text = join(shown, "; ");
     if (failed.size() > shown.size())
         text += fmt::format("; and {} more", failed.size() - shown.size());
@@ -160,9 +160,9 @@ bool MirrorHooks::at(cmdline::SyncCondition condition, Status& status)
         if (auto failure = push(*volume, condition_name(condition))) {
             spdlog::error("volume {}: the push to {} failed: {}", volume->mirror.volume, volume->mirror.push_name,
                           *failure);
-            record_failure(status, 1,
-                           fmt::format("push of volume {} to {}: {}", volume->mirror.volume,
-                                       volume->mirror.push_name, *failure));
+            record_failure(
+                status, 1,
+                fmt::format("push of volume {} to {}: {}", volume->mirror.volume, volume->mirror.push_name, *failure));
         }
     }
     return pulled;

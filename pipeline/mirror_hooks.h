@@ -23,7 +23,7 @@ struct VolumeMirror {
     std::string volume;
     std::string directory;  // the volume's files (its mount point)
     std::optional<s3::Location> pull_from, push_to;
-    std::string pull_name, push_name;  // ALIAS/BUCKET/PREFIX, for the logs
+    std::string pull_name, push_name;   // ALIAS/BUCKET/PREFIX, for the logs
     unsigned pull_on = 0, push_on = 0;  // cmdline::SyncCondition bits
     s3::MirrorOptions options;
 };
@@ -57,7 +57,7 @@ private:
     struct Volume {
         VolumeMirror mirror;
         std::atomic<bool> pull_failed = false;  // read by the watcher's thread
-        std::mutex busy;  // one pull or push of the volume at a time (the watcher's included)
+        std::mutex busy;                        // one pull or push of the volume at a time (the watcher's included)
         std::unique_ptr<ChangeWatcher> watcher;
     };
     bool pull(Volume& volume, Status& status);

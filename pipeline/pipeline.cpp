@@ -76,8 +76,8 @@ bool prepare(const cmdline::Config& config, const Runtime& runtime, Status& stat
     }
 }
 
-void run_runs(const cmdline::PipelineConfig& pipeline, const Runtime& runtime, Status& status,
-              bool volumes_ready, MirrorHooks& mirrors)
+void run_runs(const cmdline::PipelineConfig& pipeline, const Runtime& runtime, Status& status, bool volumes_ready,
+              MirrorHooks& mirrors)
 {
     bool failed = false;
     for (const auto& spec : pipeline.runs) {
@@ -86,8 +86,7 @@ void run_runs(const cmdline::PipelineConfig& pipeline, const Runtime& runtime, S
             continue;
         }
         if (failed && pipeline.pipefail) {
-            spdlog::warn("skipping container (b2c.pipefail and a previous one failed): {}",
-                         spec.text);
+            spdlog::warn("skipping container (b2c.pipefail and a previous one failed): {}", spec.text);
             continue;
         }
         mirrors.at(cmdline::sync_container_start, status);
@@ -112,8 +111,8 @@ void log_summary(const Status& status)
     if (status.status == 0)
         spdlog::info("pipeline succeeded; shutdown mode: {}", to_string(status.shutdown_mode));
     else
-        spdlog::error("pipeline failed with status {} (failed by: {}); shutdown mode: {}",
-                      status.status, status.failed_by, to_string(status.shutdown_mode));
+        spdlog::error("pipeline failed with status {} (failed by: {}); shutdown mode: {}", status.status,
+                      status.failed_by, to_string(status.shutdown_mode));
 }
 
 }  // namespace

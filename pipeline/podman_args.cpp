@@ -41,7 +41,7 @@ Argv volume_mountpoint_argv(const std::string& volume)
 
 Argv expiring_volumes_argv()
 {
-    return {"podman", "volume", "ls", "--filter", std::string("label=") + expiring_volume_label,
+    return {"podman",   "volume",   "ls", "--filter", std::string("label=") + expiring_volume_label,
             "--format", "{{.Name}}"};
 }
 

@@ -96,7 +96,7 @@ bool Runtime::default_is_encrypted(const std::string& dir)
 }
 
 s3::MirrorReport Runtime::default_mirror(MirrorDirection direction, const std::string& dir,
-                                        const s3::Location& location, const s3::MirrorOptions& options)
+                                         const s3::Location& location, const s3::MirrorOptions& options)
 {
     return direction == MirrorDirection::pull ? s3::pull(location, dir, options) : s3::push(dir, location, options);
 }

@@ -58,7 +58,7 @@ struct Runtime {
     // current step and how long it may take (0: no limit), and the
     // pipeline's status so far (`over` once its last line is printed).
     std::function<void(std::string_view step, std::chrono::seconds limit)> watch = [](std::string_view,
-                                                                                     std::chrono::seconds) {};
+                                                                                      std::chrono::seconds) {};
     std::function<void(const Status& status, bool over)> report = [](const Status&, bool) {};
 
     // Runs `cmd` through `execute` with our secrets. A program that cannot

@@ -15,8 +15,7 @@ constexpr std::chrono::seconds stop_timeout{60};
 
 }  // namespace
 
-std::vector<std::string> start_services(const Runtime& runtime,
-                                        const std::vector<cmdline::ContainerSpec>& services,
+std::vector<std::string> start_services(const Runtime& runtime, const std::vector<cmdline::ContainerSpec>& services,
                                         const Status& status)
 {
     std::vector<std::string> ids;
@@ -29,8 +28,8 @@ std::vector<std::string> start_services(const Runtime& runtime,
         }
         ids.push_back(*id);  // stopped and removed at the end even if start failed
         if (auto result = runtime.run(start_detached_argv(*id), stop_timeout); !result.ok())
-            spdlog::error("service '{}' could not be started (exit code {}): {}", spec.text,
-                          result.exit_code, trim(result.output));
+            spdlog::error("service '{}' could not be started (exit code {}): {}", spec.text, result.exit_code,
+                          trim(result.output));
     }
     return ids;
 }

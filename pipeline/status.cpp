@@ -7,12 +7,9 @@ namespace b2c::pipeline {
 std::string to_string(ShutdownMode mode)
 {
     switch (mode) {
-    case ShutdownMode::reboot:
-        return "reboot";
-    case ShutdownMode::poweroff:
-        return "poweroff";
-    case ShutdownMode::default_mode:
-        break;
+    case ShutdownMode::reboot: return "reboot";
+    case ShutdownMode::poweroff: return "poweroff";
+    case ShutdownMode::default_mode: break;
     }
     return "default";
 }
@@ -26,8 +23,7 @@ std::optional<ShutdownMode> shutdown_request(int exit_code)
     return std::nullopt;
 }
 
-void record_container(Status& status, const cmdline::ContainerSpec& spec, int exit_code,
-                      bool counts_for_status)
+void record_container(Status& status, const cmdline::ContainerSpec& spec, int exit_code, bool counts_for_status)
 {
     status.prev_container = spec.text;
     status.prev_container_exit_code = exit_code;

@@ -14,9 +14,9 @@ enum class ShutdownMode { default_mode, reboot, poweroff };
 std::string to_string(ShutdownMode mode);  // "default", "reboot", "poweroff"
 
 struct Status {
-    int status = 0;                    // 0, or the exit code of the first failed `run`
-    std::string failed_by;             // the arguments of that container
-    std::string prev_container;        // arguments of the last container that ran
+    int status = 0;              // 0, or the exit code of the first failed `run`
+    std::string failed_by;       // the arguments of that container
+    std::string prev_container;  // arguments of the last container that ran
     int prev_container_exit_code = 0;
     ShutdownMode shutdown_mode = ShutdownMode::default_mode;
 };
@@ -28,8 +28,7 @@ std::optional<ShutdownMode> shutdown_request(int exit_code);
 // Records a container that ran. Only a `run` container (counts_for_status)
 // can set status/failed_by, and only the first failing one does. 129/130
 // count as failures like any non-zero code: the container ended the job.
-void record_container(Status& status, const cmdline::ContainerSpec& spec, int exit_code,
-                      bool counts_for_status);
+void record_container(Status& status, const cmdline::ContainerSpec& spec, int exit_code, bool counts_for_status);
 
 // Records a failure that is not a container's (volume setup, ...).
 void record_failure(Status& status, int code, std::string failed_by);

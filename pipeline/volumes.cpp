@@ -29,8 +29,8 @@ bool create_volume(const Runtime& runtime, const std::string& name, bool expirin
     }
     auto result = runtime.run(volume_create_argv(name, expiring), volume_timeout);
     if (!result.ok())
-        fail(name, fmt::format("podman volume create failed (exit code {}): {}", result.exit_code,
-                               trim(result.output)));
+        fail(name,
+             fmt::format("podman volume create failed (exit code {}): {}", result.exit_code, trim(result.output)));
     spdlog::info("volume {} created", name);
     return false;
 }
@@ -52,8 +52,7 @@ std::string volume_mountpoint(const Runtime& runtime, const std::string& volume)
     auto result = runtime.run(volume_mountpoint_argv(volume), volume_timeout);
     auto path = std::string(trim(result.output));
     if (!result.ok() || path.empty())
-        fail(volume, fmt::format("cannot find the volume's mount point (exit code {}): {}",
-                                 result.exit_code, path));
+        fail(volume, fmt::format("cannot find the volume's mount point (exit code {}): {}", result.exit_code, path));
     return path;
 }
 
@@ -70,8 +69,7 @@ std::optional<std::string> fscrypt_key_of(const cmdline::VolumeConfig& volume)
     return bytes;
 }
 
-void mount_on(const Runtime& runtime, const std::string& volume, const storage::MountSpec& spec,
-              ActiveVolumes& active)
+void mount_on(const Runtime& runtime, const std::string& volume, const storage::MountSpec& spec, ActiveVolumes& active)
 {
     try {
         active.hold(runtime.mount(spec));
@@ -80,8 +78,8 @@ void mount_on(const Runtime& runtime, const std::string& volume, const storage::
     }
 }
 
-void setup_volume(const Runtime& runtime, const cmdline::StorageConfig& storage,
-                  const cmdline::VolumeConfig& volume, ActiveVolumes& active)
+void setup_volume(const Runtime& runtime, const cmdline::StorageConfig& storage, const cmdline::VolumeConfig& volume,
+                  ActiveVolumes& active)
 {
     const bool expiring = volume.expiration == cmdline::VolumeConfig::Expiration::pipeline_end;
     const bool existed = create_volume(runtime, volume.name, expiring);

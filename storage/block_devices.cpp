@@ -26,8 +26,7 @@ namespace b2c::storage {
 
 namespace {
 
-constexpr int superblock_flags =
-    BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID | BLKID_SUBLKS_TYPE | BLKID_SUBLKS_USAGE;
+constexpr int superblock_flags = BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID | BLKID_SUBLKS_TYPE | BLKID_SUBLKS_USAGE;
 
 struct ProbeDeleter {
     void operator()(blkid_struct_probe* probe) const { blkid_free_probe(probe); }
@@ -39,8 +38,8 @@ Probe new_probe(int fd, std::uint64_t offset, std::uint64_t size, const std::str
     Probe probe(blkid_new_probe());
     if (!probe)
         throw std::runtime_error("libblkid: cannot allocate a probe (out of memory?)");
-    if (blkid_probe_set_device(probe.get(), fd, static_cast<blkid_loff_t>(offset),
-                               static_cast<blkid_loff_t>(size)) != 0)
+    if (blkid_probe_set_device(probe.get(), fd, static_cast<blkid_loff_t>(offset), static_cast<blkid_loff_t>(size)) !=
+        0)
         throw std::runtime_error(fmt::format("libblkid cannot read {}", what));
     return probe;
 }
@@ -62,13 +61,11 @@ UniqueFd open_read_only(const std::string& path)
 }
 
 // The file system (superblocks only) in [offset, offset + size) of fd.
-FilesystemInfo probe_superblocks(int fd, std::uint64_t offset, std::uint64_t size,
-                                 const std::string& what)
+FilesystemInfo probe_superblocks(int fd, std::uint64_t offset, std::uint64_t size, const std::string& what)
 {
     auto probe = new_probe(fd, offset, size, what);
     blkid_probe_enable_superblocks(probe.get(), 1);
-    blkid_probe_set_superblocks_flags(probe.get(),
-                                      superblock_flags);
+    blkid_probe_set_superblocks_flags(probe.get(), superblock_flags);
     blkid_probe_enable_partitions(probe.get(), 0);
     int rc = blkid_do_safeprobe(probe.get());
     if (rc == -2)
@@ -99,8 +96,8 @@ std::uint64_t read_number(const fs::path& path)
 
 bool is_virtual_name(std::string_view name)
 {
-    static constexpr std::array prefixes{"loop", "ram", "zram", "dm-", "md", "nbd", "sr",
-                                         "fd", "mtdblock", "ubiblock", "nullb"};
+    static constexpr std::array prefixes{"loop", "ram", "zram",     "dm-",      "md",   "nbd",
+                                         "sr",   "fd",  "mtdblock", "ubiblock", "nullb"};
     for (std::string_view prefix : prefixes)
         if (name.starts_with(prefix))
             return true;
@@ -136,8 +133,7 @@ void probe_table(Disk& disk, int fd, const fs::path& sys, const DiskScan& scan)
 {
     auto probe = new_probe(fd, 0, 0, disk.node);
     blkid_probe_enable_superblocks(probe.get(), 1);
-    blkid_probe_set_superblocks_flags(probe.get(),
-                                      superblock_flags);
+    blkid_probe_set_superblocks_flags(probe.get(), superblock_flags);
     blkid_probe_enable_partitions(probe.get(), 1);
     int rc = blkid_do_safeprobe(probe.get());
     if (rc == -2) {
@@ -150,8 +146,8 @@ void probe_table(Disk& disk, int fd, const fs::path& sys, const DiskScan& scan)
     const std::string pttype = lookup(probe.get(), "PTTYPE");
     disk.table = table_type(pttype);
     if (disk.table == TableType::none) {
-        disk.filesystem = {lookup(probe.get(), "TYPE"), lookup(probe.get(), "LABEL"),
-                           lookup(probe.get(), "UUID"), lookup(probe.get(), "USAGE")};
+        disk.filesystem = {lookup(probe.get(), "TYPE"), lookup(probe.get(), "LABEL"), lookup(probe.get(), "UUID"),
+                           lookup(probe.get(), "USAGE")};
         return;
     }
 
@@ -159,8 +155,7 @@ void probe_table(Disk& disk, int fd, const fs::path& sys, const DiskScan& scan)
     auto parts_probe = new_probe(fd, 0, 0, disk.node);
     blkid_partlist list = blkid_probe_get_partitions(parts_probe.get());
     if (!list)
-        throw std::runtime_error(fmt::format("libblkid cannot read the {} partition table of {}",
-                                             pttype, disk.node));
+        throw std::runtime_error(fmt::format("libblkid cannot read the {} partition table of {}", pttype, disk.node));
     const int count = blkid_partlist_numof_partitions(list);
     for (int i = 0; i < count; ++i) {
         blkid_partition par = blkid_partlist_get_partition(list, i);
@@ -186,9 +181,8 @@ void probe_table(Disk& disk, int fd, const fs::path& sys, const DiskScan& scan)
             }
         }
         if (!partition.extended && partition.start + partition.size <= disk.size)
-            partition.filesystem = probe_superblocks(
-                fd, partition.start, partition.size,
-                fmt::format("partition {} of {}", partition.number, disk.node));
+            partition.filesystem = probe_superblocks(fd, partition.start, partition.size,
+                                                     fmt::format("partition {} of {}", partition.number, disk.node));
         disk.partitions.push_back(std::move(partition));
     }
     std::sort(disk.partitions.begin(), disk.partitions.end(),
@@ -216,8 +210,7 @@ Bus bus_from_sysfs_path(std::string_view path)
 
 std::string partition_name(std::string_view disk_name, int number)
 {
-    const bool ends_with_digit =
-        !disk_name.empty() && disk_name.back() >= '0' && disk_name.back() <= '9';
+    const bool ends_with_digit = !disk_name.empty() && disk_name.back() >= '0' && disk_name.back() <= '9';
     return fmt::format("{}{}{}", disk_name, ends_with_digit ? "p" : "", number);
 }
 
@@ -225,8 +218,7 @@ Disk probe_disk(const std::string& name, const DiskScan& scan)
 {
     const fs::path sys = fs::path(scan.sysfs_block) / name;
     if (!fs::exists(sys))
-        throw std::runtime_error(fmt::format("{} is not a disk the kernel knows ({} is missing)",
-                                             name, sys.string()));
+        throw std::runtime_error(fmt::format("{} is not a disk the kernel knows ({} is missing)", name, sys.string()));
     Disk disk;
     disk.name = name;
     disk.node = (fs::path(scan.dev_dir) / name).string();
@@ -292,13 +284,11 @@ std::optional<NodeIdentity> identify_node(const std::string& node)
     if (::stat(node.c_str(), &st) != 0 || !S_ISBLK(st.st_mode))
         return std::nullopt;
     std::error_code ec;
-    const fs::path sys = fs::canonical(
-        fmt::format("/sys/dev/block/{}:{}", major(st.st_rdev), minor(st.st_rdev)), ec);
+    const fs::path sys = fs::canonical(fmt::format("/sys/dev/block/{}:{}", major(st.st_rdev), minor(st.st_rdev)), ec);
     if (ec)
         return std::nullopt;
     if (fs::exists(sys / "partition"))
-        return NodeIdentity{sys.parent_path().filename().string(),
-                            static_cast<int>(read_number(sys / "partition"))};
+        return NodeIdentity{sys.parent_path().filename().string(), static_cast<int>(read_number(sys / "partition"))};
     return NodeIdentity{sys.filename().string(), 0};
 }
 

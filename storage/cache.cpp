@@ -31,8 +31,7 @@ using Kind = cmdline::CacheDevice::Kind;
 // a warning for what can be expected (no disk, no space), an error for what
 // the user must look at (a damaged cache, a device we were told to use).
 struct NoCache : std::runtime_error {
-    NoCache(spdlog::level::level_enum level, const std::string& why)
-        : std::runtime_error(why), level(level) {}
+    NoCache(spdlog::level::level_enum level, const std::string& why) : std::runtime_error(why), level(level) {}
     spdlog::level::level_enum level;
 };
 
@@ -43,9 +42,8 @@ bool is_ext(const std::string& type)
 
 std::string disk_summary(const Disk& disk)
 {
-    std::string text = fmt::format("{}: {} MiB, {}-byte sectors, bus {}, table {}", disk.node,
-                                   disk.size / MiB, disk.sector_size, bus_name(disk.bus),
-                                   table_type_name(disk.table));
+    std::string text = fmt::format("{}: {} MiB, {}-byte sectors, bus {}, table {}", disk.node, disk.size / MiB,
+                                   disk.sector_size, bus_name(disk.bus), table_type_name(disk.table));
     if (!disk.filesystem.empty())
         text += fmt::format(", a {} file system on the whole disk", disk.filesystem.type);
     for (const auto& p : disk.partitions)
@@ -85,8 +83,7 @@ void attach_to_system(Cache& cache, const CacheOptions& options)
                 return;
             fs::remove(link);
         } else if (fs::exists(link, ec)) {
-            spdlog::warn("{} exists and is not a symlink: the cache is only at {}", link.string(),
-                         cache.mount_point());
+            spdlog::warn("{} exists and is not a symlink: the cache is only at {}", link.string(), cache.mount_point());
             return;
         }
         fs::create_symlink(cache.mount_point(), link);
@@ -105,20 +102,18 @@ Cache mount_cache(const std::string& node, bool format_first, const CacheOptions
     } else {
         const auto found = probe_filesystem(node);
         if (found.empty()) {
-            spdlog::info("{} holds no file system: formatting it (ext4, encryption support, label {})",
-                         node, cache_label);
+            spdlog::info("{} holds no file system: formatting it (ext4, encryption support, label {})", node,
+                         cache_label);
             format_ext4(node, cache_label);
             formatted = true;
         } else if (found.type == "ambivalent") {
-            throw NoCache(spdlog::level::err,
-                          fmt::format("{} holds several file system signatures: neither used nor "
-                                      "formatted (b2c.cache_device=reset re-formats a B2C_CACHE "
-                                      "partition; or wipe it: wipefs -a {})",
-                                      node, node));
+            throw NoCache(spdlog::level::err, fmt::format("{} holds several file system signatures: neither used nor "
+                                                          "formatted (b2c.cache_device=reset re-formats a B2C_CACHE "
+                                                          "partition; or wipe it: wipefs -a {})",
+                                                          node, node));
         } else if (found.usage != "filesystem") {
             throw NoCache(spdlog::level::err,
-                          fmt::format("{} holds {} (not a file system): neither used nor formatted",
-                                      node, found.type));
+                          fmt::format("{} holds {} (not a file system): neither used nor formatted", node, found.type));
         } else if (is_ext(found.type)) {
             type = found.type;
             const auto fsck = check_ext4(node);
@@ -128,8 +123,7 @@ Cache mount_cache(const std::string& node, bool format_first, const CacheOptions
                                           "it was neither mounted nor formatted. Repair it by hand "
                                           "(e2fsck {}) or boot once with b2c.cache_device=reset to "
                                           "re-format it (its content is lost). e2fsck said: {}",
-                                          node, fsck.exit_code, describe(fsck.verdict), node,
-                                          fsck.output));
+                                          node, fsck.exit_code, describe(fsck.verdict), node, fsck.output));
             if (fsck.verdict == FsckVerdict::clean)
                 spdlog::info("e2fsck: {} is clean", node);
             else
@@ -137,8 +131,7 @@ Cache mount_cache(const std::string& node, bool format_first, const CacheOptions
         } else {
             // Someone chose this file system: never ours to erase.
             type = found.type;
-            spdlog::info("{} holds a {} file system: used as it is (not formatted, not checked)",
-                         node, found.type);
+            spdlog::info("{} holds a {} file system: used as it is (not formatted, not checked)", node, found.type);
         }
     }
     fs::create_directories(options.mount_point);
@@ -159,12 +152,11 @@ Cache automatic_cache(bool reset, const CacheOptions& options)
         const auto& match = matches.front();
         const Disk& disk = disks[match.disk];
         if (matches.size() > 1)
-            spdlog::warn("{} file systems are labelled {}: using the first one, on {}", matches.size(),
-                         cache_label, disk.node);
+            spdlog::warn("{} file systems are labelled {}: using the first one, on {}", matches.size(), cache_label,
+                         disk.node);
         std::string node = disk.node;
         if (match.partition)
-            node = ensure_partition_node(disk, disk.partitions[*match.partition], options.device_wait,
-                                         options.disks);
+            node = ensure_partition_node(disk, disk.partitions[*match.partition], options.device_wait, options.disks);
         spdlog::info("cache: found the {} file system on {}{}", cache_label, node,
                      reset ? ", re-formatting it (b2c.cache_device=reset)" : "");
         return mount_cache(node, reset, options);
@@ -178,8 +170,7 @@ Cache automatic_cache(bool reset, const CacheOptions& options)
         throw NoCache(spdlog::level::warn, fmt::format("{}: the cache stays in RAM", result.plan.error()));
     const auto& plan = *result.plan;
     spdlog::info("cache: a new partition on {}: {}", plan.disk_node, plan.why);
-    const auto created = create_cache_partition(disks[plan.disk_index], plan, options.device_wait,
-                                                options.disks);
+    const auto created = create_cache_partition(disks[plan.disk_index], plan, options.device_wait, options.disks);
     return mount_cache(created.partition.node, true, options);
 }
 
@@ -187,9 +178,8 @@ Cache automatic_cache(bool reset, const CacheOptions& options)
 Cache device_cache(const std::string& path, const CacheOptions& options)
 {
     if (!wait_for_path(path, options.device_wait))
-        throw NoCache(spdlog::level::warn,
-                      fmt::format("{} did not appear within {} s: the cache stays in RAM", path,
-                                  options.device_wait.count() / 1000.0));
+        throw NoCache(spdlog::level::warn, fmt::format("{} did not appear within {} s: the cache stays in RAM", path,
+                                                       options.device_wait.count() / 1000.0));
     const auto id = identify_node(path);
     if (!id)
         throw NoCache(spdlog::level::err, fmt::format("{} is not a block device: no cache", path));
@@ -205,8 +195,7 @@ Cache device_cache(const std::string& path, const CacheOptions& options)
         const auto& match = matches.front();
         std::string node = disk.node;
         if (match.partition)
-            node = ensure_partition_node(disk, disk.partitions[*match.partition], options.device_wait,
-                                         options.disks);
+            node = ensure_partition_node(disk, disk.partitions[*match.partition], options.device_wait, options.disks);
         spdlog::info("cache: found the {} file system on {}", cache_label, node);
         return mount_cache(node, false, options);
     }
@@ -218,9 +207,8 @@ Cache device_cache(const std::string& path, const CacheOptions& options)
     blank.partitions.clear();
     const auto regions = free_regions(blank, options.plan);
     if (!regions)
-        throw NoCache(spdlog::level::err,
-                      fmt::format("{} is too small for a cache ({} MiB at least)", disk.node,
-                                  options.plan.min_size / MiB));
+        throw NoCache(spdlog::level::err, fmt::format("{} is too small for a cache ({} MiB at least)", disk.node,
+                                                      options.plan.min_size / MiB));
     if (disk.table != TableType::none || !disk.filesystem.empty())
         spdlog::warn("cache: {} has no {} partition: replacing its content with a new GPT and one "
                      "{} partition, as b2c.cache_device={} asks (was: {})",
@@ -270,8 +258,7 @@ Cache image_file_cache(const cmdline::FilesystemConfig& filesystem, Mount share,
 }
 
 // b2c.cache_device=FSNAME.
-Cache filesystem_cache(const cmdline::StorageConfig& storage, const std::string& name,
-                       const CacheOptions& options)
+Cache filesystem_cache(const cmdline::StorageConfig& storage, const std::string& name, const CacheOptions& options)
 {
     for (const auto& filesystem : storage.filesystems) {
         if (filesystem.name != name)
@@ -294,8 +281,7 @@ Cache filesystem_cache(const cmdline::StorageConfig& storage, const std::string&
         attach_to_system(cache, options);
         return cache;
     }
-    throw NoCache(spdlog::level::err,
-                  fmt::format("no b2c.filesystem is named {}: no cache", name));
+    throw NoCache(spdlog::level::err, fmt::format("no b2c.filesystem is named {}: no cache", name));
 }
 
 Cache setup(const cmdline::StorageConfig& storage, const CacheOptions& options)
@@ -314,8 +300,7 @@ Cache setup(const cmdline::StorageConfig& storage, const CacheOptions& options)
 }  // namespace
 
 Cache::Cache(std::string source, std::string mount_point, Mount mount, bool formatted)
-    : source_(std::move(source)), mount_point_(std::move(mount_point)), mount_(std::move(mount)),
-      formatted_(formatted)
+    : source_(std::move(source)), mount_point_(std::move(mount_point)), mount_(std::move(mount)), formatted_(formatted)
 {
 }
 
@@ -373,8 +358,7 @@ Result<Cache> setup_cache(const cmdline::StorageConfig& storage, const CacheOpti
     } catch (const NoCache& e) {
         return no_cache(e.level, e.what());
     } catch (const std::exception& e) {
-        return no_cache(spdlog::level::err,
-                        fmt::format("NO CACHE, the boot goes on in RAM: {}", e.what()));
+        return no_cache(spdlog::level::err, fmt::format("NO CACHE, the boot goes on in RAM: {}", e.what()));
     }
 }
 

@@ -18,15 +18,15 @@ namespace b2c::storage {
 
 struct CacheOptions {
     std::string mount_point = "/storage";
-    std::string legacy_link = "/container";               // a symlink to mount_point; empty: none
-    std::string containers_dir = "/var/lib/containers";   // <cache>/containers bound here; empty: none
+    std::string legacy_link = "/container";              // a symlink to mount_point; empty: none
+    std::string containers_dir = "/var/lib/containers";  // <cache>/containers bound here; empty: none
     // podman downloads each layer whole into a temporary file before it
     // unpacks it (containers/image's image_copy_tmp_dir, /var/tmp): in RAM, a
     // layer bigger than the RAM cannot be pulled even with a cache. So
     // <cache>/tmp, emptied at every boot, is bound here; empty: none.
     std::string big_tmp_dir = "/var/tmp";
-    DiskScan disks;                                       // where `auto` looks (tests: their loop devices)
-    std::chrono::milliseconds device_wait{10000};         // for b2c.cache_device=/dev/X
+    DiskScan disks;                                // where `auto` looks (tests: their loop devices)
+    std::chrono::milliseconds device_wait{10000};  // for b2c.cache_device=/dev/X
     PlanOptions plan;
 };
 
@@ -48,9 +48,9 @@ public:
     void hold_underlying(Mount mount);
     void unmount() noexcept;
 
-    const std::string& source() const { return source_; }          // "/dev/vda1", "nfs:/export"
+    const std::string& source() const { return source_; }  // "/dev/vda1", "nfs:/export"
     const std::string& mount_point() const { return mount_point_; }
-    bool formatted() const { return formatted_; }                   // formatted during this boot
+    bool formatted() const { return formatted_; }  // formatted during this boot
 
 private:
     std::string source_;

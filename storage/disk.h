@@ -23,7 +23,7 @@ std::string_view table_type_name(TableType table);
 // What libblkid found in a partition or on a whole disk; type is empty when
 // nothing was recognised.
 struct FilesystemInfo {
-    std::string type;   // "ext4", "vfat", "swap", ...
+    std::string type;  // "ext4", "vfat", "swap", ...
     std::string label;
     std::string uuid;
     std::string usage;  // "filesystem", "raid", "crypto", "other" (swap)
@@ -31,24 +31,24 @@ struct FilesystemInfo {
 };
 
 struct Partition {
-    int number = 0;             // 1-based, as in /dev/sda1
-    std::string node;           // "/dev/sda1", "/dev/nvme0n1p1" (may not exist yet)
-    std::uint64_t start = 0;    // bytes from the start of the disk
-    std::uint64_t size = 0;     // bytes
-    std::string name;           // GPT partition name (PARTNAME)
-    bool extended = false;      // an MBR extended partition (a container)
-    bool logical = false;       // an MBR logical partition (inside the extended one)
+    int number = 0;           // 1-based, as in /dev/sda1
+    std::string node;         // "/dev/sda1", "/dev/nvme0n1p1" (may not exist yet)
+    std::uint64_t start = 0;  // bytes from the start of the disk
+    std::uint64_t size = 0;   // bytes
+    std::string name;         // GPT partition name (PARTNAME)
+    bool extended = false;    // an MBR extended partition (a container)
+    bool logical = false;     // an MBR logical partition (inside the extended one)
     FilesystemInfo filesystem;
 };
 
 struct Disk {
-    std::string name;                // "sda", "nvme0n1", "loop3"
-    std::string node;                // "/dev/sda"
-    std::uint64_t size = 0;          // bytes
-    unsigned sector_size = 512;      // logical sector size, bytes
+    std::string name;            // "sda", "nvme0n1", "loop3"
+    std::string node;            // "/dev/sda"
+    std::uint64_t size = 0;      // bytes
+    unsigned sector_size = 512;  // logical sector size, bytes
     Bus bus = Bus::other;
     TableType table = TableType::none;
-    FilesystemInfo filesystem;       // a file system directly on the whole disk
+    FilesystemInfo filesystem;  // a file system directly on the whole disk
     std::vector<Partition> partitions;
 };
 

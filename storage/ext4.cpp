@@ -27,10 +27,9 @@ void format_ext4(const std::string& node, std::string_view label)
     cmd.timeout = mkfs_timeout;
     auto result = run_command(cmd);
     if (!result.ok())
-        throw std::runtime_error(fmt::format(
-            "mke2fs could not format {} ({}): {}", node,
-            result.timed_out ? "timed out" : fmt::format("exit code {}", result.exit_code),
-            result.output));
+        throw std::runtime_error(
+            fmt::format("mke2fs could not format {} ({}): {}", node,
+                        result.timed_out ? "timed out" : fmt::format("exit code {}", result.exit_code), result.output));
 }
 
 FsckVerdict fsck_verdict(int exit_code)

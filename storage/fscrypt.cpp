@@ -39,15 +39,13 @@ std::string no_encryption_support(const std::string& path, int fd, int err)
 {
     auto type = file_system_type(fd);
     if (type == "ext4")
-        return fmt::format(
-            "the file system of {} (ext4) has no encryption support ({}): format it with "
-            "mkfs.ext4 -O encrypt, or enable it with tune2fs -O encrypt while it is unmounted "
-            "(the kernel also needs CONFIG_FS_ENCRYPTION)",
-            path, error_text(err));
-    return fmt::format(
-        "the file system of {} ({}) cannot hold fscrypt directories ({}): put the volume on an "
-        "ext4 file system made with mkfs.ext4 -O encrypt (b2c.cache_device, or a filesystem=)",
-        path, type, error_text(err));
+        return fmt::format("the file system of {} (ext4) has no encryption support ({}): format it with "
+                           "mkfs.ext4 -O encrypt, or enable it with tune2fs -O encrypt while it is unmounted "
+                           "(the kernel also needs CONFIG_FS_ENCRYPTION)",
+                           path, error_text(err));
+    return fmt::format("the file system of {} ({}) cannot hold fscrypt directories ({}): put the volume on an "
+                       "ext4 file system made with mkfs.ext4 -O encrypt (b2c.cache_device, or a filesystem=)",
+                       path, type, error_text(err));
 }
 
 bool is_no_support(int err)
@@ -91,8 +89,8 @@ void set_policy(const std::string& dir, const FscryptKeyId& id)
     if (err == EEXIST)
         throw std::runtime_error(fmt::format("cannot encrypt {}: it is already encrypted", dir));
     if (err == EPERM)
-        throw std::runtime_error(fmt::format(
-            "cannot encrypt {}: refused (a file system's root directory cannot be encrypted)", dir));
+        throw std::runtime_error(
+            fmt::format("cannot encrypt {}: refused (a file system's root directory cannot be encrypted)", dir));
     throw std::runtime_error(fmt::format("cannot set the fscrypt policy of {}: {}", dir, error_text(err)));
 }
 
@@ -110,12 +108,12 @@ void check_ciphers(const std::string& dir)
     if (err == EOPNOTSUPP || err == EISDIR)  // no O_TMPFILE here: nothing to learn
         return;
     if (err == ENOPKG)
-        throw std::runtime_error(fmt::format(
-            "cannot create files in {}: the kernel lacks a cipher of the policy (AES-256-XTS, "
-            "AES-256-CTS, HMAC-SHA512): the modules xts, cts and sha512_generic must be loadable",
-            dir));
-    throw std::runtime_error(fmt::format("cannot create files in the encrypted directory {}: {}", dir,
-                                         error_text(err)));
+        throw std::runtime_error(
+            fmt::format("cannot create files in {}: the kernel lacks a cipher of the policy (AES-256-XTS, "
+                        "AES-256-CTS, HMAC-SHA512): the modules xts, cts and sha512_generic must be loadable",
+                        dir));
+    throw std::runtime_error(
+        fmt::format("cannot create files in the encrypted directory {}: {}", dir, error_text(err)));
 }
 
 bool is_empty_directory(const std::string& dir)
@@ -139,8 +137,7 @@ void recreate_directory(const std::string& dir, const struct stat& st)
     if (::mkdir(dir.c_str(), 0700) != 0)
         throw std::runtime_error(fmt::format("cannot make {} again: {}", dir, error_text(errno)));
     if (::chown(dir.c_str(), st.st_uid, st.st_gid) != 0 || ::chmod(dir.c_str(), st.st_mode & 07777) != 0)
-        throw std::runtime_error(fmt::format("cannot restore the owner and mode of {}: {}", dir,
-                                             error_text(errno)));
+        throw std::runtime_error(fmt::format("cannot restore the owner and mode of {}: {}", dir, error_text(errno)));
     spdlog::warn("{}: wiped ({} entries deleted)", dir, removed > 0 ? removed - 1 : 0);
 }
 
@@ -179,8 +176,7 @@ fscrypt_policy_v2 make_policy_v2(const FscryptKeyId& id)
 FscryptKey FscryptKey::add(const std::string& path, std::string_view raw)
 {
     if (raw.size() != fscrypt_key_bytes)
-        throw std::runtime_error(fmt::format("an fscrypt key must be {} bytes, not {}", fscrypt_key_bytes,
-                                             raw.size()));
+        throw std::runtime_error(fmt::format("an fscrypt key must be {} bytes, not {}", fscrypt_key_bytes, raw.size()));
     FscryptKey key;
     key.fs_fd_ = open_directory(path);
     key.path_ = path;
@@ -198,8 +194,8 @@ FscryptKey FscryptKey::add(const std::string& path, std::string_view raw)
     if (rc != 0) {
         if (is_no_support(err))
             throw std::runtime_error(no_encryption_support(path, key.fs_fd_.get(), err));
-        throw std::runtime_error(fmt::format("cannot add an fscrypt key to the file system of {}: {}", path,
-                                             error_text(err)));
+        throw std::runtime_error(
+            fmt::format("cannot add an fscrypt key to the file system of {}: {}", path, error_text(err)));
     }
     {
         auto& c = claims();
@@ -258,8 +254,8 @@ void FscryptKey::remove() noexcept
             if (err == ENOKEY)
                 spdlog::info("fscrypt key {} was already removed from {}", to_hex(id_), path_);
             else
-                spdlog::warn("cannot remove the fscrypt key {} from the file system of {}: {}", to_hex(id_),
-                             path_, error_text(err));
+                spdlog::warn("cannot remove the fscrypt key {} from the file system of {}: {}", to_hex(id_), path_,
+                             error_text(err));
         } else if (arg.removal_status_flags & FSCRYPT_KEY_REMOVAL_STATUS_FLAG_FILES_BUSY) {
             spdlog::warn("fscrypt key {} removed from the file system of {}, but files are still open "
                          "there: they stay readable until closed",
@@ -312,10 +308,10 @@ FscryptKey ensure_encrypted_directory(const std::string& dir, std::string_view r
     if (exists && !S_ISDIR(st.st_mode))
         throw std::runtime_error(fmt::format("cannot encrypt {}: it is not a directory", dir));
     if (exists && st.st_dev != parent_st.st_dev)
-        throw std::runtime_error(fmt::format(
-            "cannot encrypt {}: it is a mount point, and fscrypt cannot encrypt the root directory of a "
-            "file system (use a directory inside it)",
-            dir));
+        throw std::runtime_error(
+            fmt::format("cannot encrypt {}: it is a mount point, and fscrypt cannot encrypt the root directory of a "
+                        "file system (use a directory inside it)",
+                        dir));
 
     // The key goes in first: the kernel wants it before it accepts a policy
     // naming it, and adding it is what tells us its identifier.

@@ -79,9 +79,9 @@ Mount::Mount(const MountSpec& spec)
     errno = 0;
     int rc = mnt_context_mount(cxt.get());
     if (rc != 0 || mnt_context_get_status(cxt.get()) != 1)
-        throw std::runtime_error(fmt::format(
-            "cannot mount {} on {} (type {}, options '{}'): {}", spec.source, spec.target,
-            spec.fstype.empty() ? "auto" : spec.fstype, spec.options, context_error(cxt.get(), rc)));
+        throw std::runtime_error(fmt::format("cannot mount {} on {} (type {}, options '{}'): {}", spec.source,
+                                             spec.target, spec.fstype.empty() ? "auto" : spec.fstype, spec.options,
+                                             context_error(cxt.get(), rc)));
     target_ = spec.target;
     spdlog::info("mounted {} on {}", spec.source, spec.target);
 }
@@ -91,7 +91,9 @@ Mount::~Mount()
     unmount();
 }
 
-Mount::Mount(Mount&& other) noexcept : target_(std::exchange(other.target_, {})) {}
+Mount::Mount(Mount&& other) noexcept : target_(std::exchange(other.target_, {}))
+{
+}
 
 Mount& Mount::operator=(Mount&& other) noexcept
 {
@@ -118,8 +120,7 @@ void Mount::unmount() noexcept
                 spdlog::info("unmounted {}{}", target, lazy ? " (lazily: it was busy)" : "");
                 return;
             }
-            spdlog::warn("cannot unmount {}{}: {}", target, lazy ? " lazily" : "",
-                         context_error(cxt.get(), rc));
+            spdlog::warn("cannot unmount {}{}: {}", target, lazy ? " lazily" : "", context_error(cxt.get(), rc));
         }
     } catch (const std::exception& e) {
         spdlog::warn("cannot unmount {}: {}", target, e.what());

@@ -77,10 +77,8 @@ void blkpg(const Disk& disk, int op, int number, std::uint64_t start, std::uint6
     arg.data = &part;
     if (::ioctl(fd.get(), BLKPG, &arg) != 0)
         throw std::runtime_error(fmt::format(
-            "the kernel refused to {} partition {} of {}: {}",
-            op == BLKPG_ADD_PARTITION ? "add" : "remove", number, disk.node,
-            errno == EBUSY ? "it is in use (mounted? swap?) or overlaps another one"
-                           : error_text(errno)));
+            "the kernel refused to {} partition {} of {}: {}", op == BLKPG_ADD_PARTITION ? "add" : "remove", number,
+            disk.node, errno == EBUSY ? "it is in use (mounted? swap?) or overlaps another one" : error_text(errno)));
 }
 
 // devtmpfs creates the node; without it (a test's /dev, an odd kernel) we do.
@@ -109,8 +107,8 @@ bool wait_for_path(const std::string& path, std::chrono::milliseconds timeout)
     }
 }
 
-std::string ensure_partition_node(const Disk& disk, const Partition& partition,
-                                  std::chrono::milliseconds timeout, const DiskScan& scan)
+std::string ensure_partition_node(const Disk& disk, const Partition& partition, std::chrono::milliseconds timeout,
+                                  const DiskScan& scan)
 {
     std::optional<KernelPartition> known;
     for (const auto& kp : kernel_partitions(disk, scan)) {
@@ -118,14 +116,13 @@ std::string ensure_partition_node(const Disk& disk, const Partition& partition,
             known = kp;
     }
     if (known && (known->start != partition.start || known->size != partition.size)) {
-        spdlog::info("the kernel has partition {} of {} at another place: updating it",
-                     partition.number, disk.node);
+        spdlog::info("the kernel has partition {} of {} at another place: updating it", partition.number, disk.node);
         blkpg(disk, BLKPG_DEL_PARTITION, partition.number, 0, 0);
         known.reset();
     }
     if (!known) {
-        spdlog::info("registering partition {} of {} with the kernel ({} MiB at {} MiB)",
-                     partition.number, disk.node, partition.size >> 20, partition.start >> 20);
+        spdlog::info("registering partition {} of {} with the kernel ({} MiB at {} MiB)", partition.number, disk.node,
+                     partition.size >> 20, partition.start >> 20);
         blkpg(disk, BLKPG_ADD_PARTITION, partition.number, partition.start, partition.size);
     }
     std::string name = partition_name(disk.name, partition.number);
@@ -134,8 +131,7 @@ std::string ensure_partition_node(const Disk& disk, const Partition& partition,
             name = kp.name;
     const std::string node = (fs::path(scan.dev_dir) / name).string();
     if (!wait_for_path(node, timeout)) {
-        spdlog::warn("{} did not appear within {} ms (no devtmpfs?): creating it", node,
-                     timeout.count());
+        spdlog::warn("{} did not appear within {} ms (no devtmpfs?): creating it", node, timeout.count());
         make_node(fs::path(scan.sysfs_block) / disk.name / name, node);
     }
     return node;

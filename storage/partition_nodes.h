@@ -16,8 +16,8 @@ namespace b2c::storage {
 // The /dev node of partition `partition` of `disk`, registered with the
 // kernel at its on-disk place if it was not (or elsewhere), and waited for up
 // to `timeout`. Throws std::runtime_error saying what the kernel refused.
-std::string ensure_partition_node(const Disk& disk, const Partition& partition,
-                                  std::chrono::milliseconds timeout, const DiskScan& scan = {});
+std::string ensure_partition_node(const Disk& disk, const Partition& partition, std::chrono::milliseconds timeout,
+                                  const DiskScan& scan = {});
 
 // Removes every partition the kernel knows of `disk` (its table is about to
 // be replaced). Throws when one is in use (mounted, swap, ...).

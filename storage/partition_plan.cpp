@@ -60,8 +60,7 @@ Usable usable_area(const Disk& disk, TableType table)
 // The gaps of [usable.first, usable.end) not covered by `used`, aligned.
 std::vector<Region> gaps(Usable usable, std::vector<Region> used, const PlanOptions& options)
 {
-    std::sort(used.begin(), used.end(),
-              [](const Region& a, const Region& b) { return a.start < b.start; });
+    std::sort(used.begin(), used.end(), [](const Region& a, const Region& b) { return a.start < b.start; });
     std::vector<Region> result;
     auto add = [&](std::uint64_t start, std::uint64_t end) {
         start = round_up(std::max(start, usable.first), options.alignment);
@@ -76,8 +75,7 @@ std::vector<Region> gaps(Usable usable, std::vector<Region> used, const PlanOpti
         cursor = std::max(cursor, region.end());
     }
     add(cursor, usable.end);
-    std::stable_sort(result.begin(), result.end(),
-                     [](const Region& a, const Region& b) { return a.size > b.size; });
+    std::stable_sort(result.begin(), result.end(), [](const Region& a, const Region& b) { return a.size > b.size; });
     return result;
 }
 
@@ -92,8 +90,8 @@ Result<std::vector<Region>> free_regions(const Disk& disk, const PlanOptions& op
         return none("its partition table is of a kind we do not write, or its signatures disagree");
     case TableType::none:
         if (!disk.filesystem.empty())
-            return none(fmt::format("it holds a {} file system directly, without a partition table",
-                                    disk.filesystem.type));
+            return none(
+                fmt::format("it holds a {} file system directly, without a partition table", disk.filesystem.type));
         break;
     case TableType::gpt:
         if (disk.partitions.size() >= gpt_max_partitions)
@@ -134,10 +132,9 @@ PlanResult plan_cache_partition(const std::vector<Disk>& disks, const PlanOption
         }
         const Region& largest = regions->front();
         const bool blank = disk.table == TableType::none;
-        result.notes.push_back(fmt::format(
-            "{} ({}, {}, {}): {} free at {} MiB{}", disk.node, bus_name(disk.bus),
-            size_text(disk.size), blank ? "blank" : table_type_name(disk.table),
-            size_text(largest.size), largest.start / MiB, blank ? " (a new GPT)" : ""));
+        result.notes.push_back(fmt::format("{} ({}, {}, {}): {} free at {} MiB{}", disk.node, bus_name(disk.bus),
+                                           size_text(disk.size), blank ? "blank" : table_type_name(disk.table),
+                                           size_text(largest.size), largest.start / MiB, blank ? " (a new GPT)" : ""));
         const bool better = !best || largest.size > best->region.size ||
                             (largest.size == best->region.size && disk.bus < disks[best->disk_index].bus);
         if (better)

@@ -44,10 +44,10 @@ struct Region {
 struct PartitionPlan {
     std::size_t disk_index = 0;  // into the planner's input
     std::string disk_node;
-    bool new_table = false;      // a blank disk: write a new GPT first
+    bool new_table = false;            // a blank disk: write a new GPT first
     TableType table = TableType::gpt;  // the table the partition goes in
     Region region;
-    std::string why;             // why this disk and region
+    std::string why;  // why this disk and region
 };
 
 struct PlanResult {

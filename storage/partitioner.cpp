@@ -37,18 +37,13 @@ int log_fdisk_message(fdisk_context*, fdisk_ask* ask, void* data)
     const auto* node = static_cast<const std::string*>(data);
     const char* message = fdisk_ask_print_get_mesg(ask);
     switch (fdisk_ask_get_type(ask)) {
-    case FDISK_ASKTYPE_INFO:
-        spdlog::info("libfdisk ({}): {}", *node, message ? message : "");
-        return 0;
-    case FDISK_ASKTYPE_WARNX:
-        spdlog::warn("libfdisk ({}): {}", *node, message ? message : "");
-        return 0;
+    case FDISK_ASKTYPE_INFO: spdlog::info("libfdisk ({}): {}", *node, message ? message : ""); return 0;
+    case FDISK_ASKTYPE_WARNX: spdlog::warn("libfdisk ({}): {}", *node, message ? message : ""); return 0;
     case FDISK_ASKTYPE_WARN:
         spdlog::warn("libfdisk ({}): {}: {}", *node, message ? message : "",
                      error_text(fdisk_ask_print_get_errno(ask)));
         return 0;
-    default:
-        return -EINVAL;
+    default: return -EINVAL;
     }
 }
 
@@ -65,8 +60,8 @@ CreatedPartition create_cache_partition(const Disk& disk, const PartitionPlan& p
                                         std::chrono::milliseconds node_timeout, const DiskScan& scan)
 {
     if (plan.table != TableType::gpt && plan.table != TableType::dos)
-        throw std::runtime_error(fmt::format("cannot partition {}: unsupported table {}", disk.node,
-                                             table_type_name(plan.table)));
+        throw std::runtime_error(
+            fmt::format("cannot partition {}: unsupported table {}", disk.node, table_type_name(plan.table)));
     Context cxt(fdisk_new_context());
     if (!cxt)
         throw std::runtime_error("libfdisk: cannot allocate a context (out of memory?)");
@@ -84,13 +79,12 @@ CreatedPartition create_cache_partition(const Disk& disk, const PartitionPlan& p
         fdisk_enable_wipe(cxt.get(), 1);
         check(fdisk_create_disklabel(cxt.get(), "gpt"), "create a GPT", disk.node);
     } else {
-        const bool same = fdisk_has_label(cxt.get()) &&
-                          (plan.table == TableType::gpt ? fdisk_is_label(cxt.get(), GPT)
-                                                        : fdisk_is_label(cxt.get(), DOS));
+        const bool same = fdisk_has_label(cxt.get()) && (plan.table == TableType::gpt ? fdisk_is_label(cxt.get(), GPT)
+                                                                                      : fdisk_is_label(cxt.get(), DOS));
         if (!same)
-            throw std::runtime_error(fmt::format(
-                "the partition table of {} is no longer the {} table it was: nothing written",
-                disk.node, table_type_name(plan.table)));
+            throw std::runtime_error(
+                fmt::format("the partition table of {} is no longer the {} table it was: nothing written", disk.node,
+                            table_type_name(plan.table)));
     }
 
     const std::uint64_t sector = fdisk_get_sector_size(cxt.get());
@@ -116,8 +110,7 @@ CreatedPartition create_cache_partition(const Disk& disk, const PartitionPlan& p
     }
     std::size_t partno = 0;
     check(fdisk_add_partition(cxt.get(), pa.get(), &partno),
-          fmt::format("add a {} MiB partition at {} MiB", plan.region.size / MiB, plan.region.start / MiB),
-          disk.node);
+          fmt::format("add a {} MiB partition at {} MiB", plan.region.size / MiB, plan.region.start / MiB), disk.node);
     check(fdisk_write_disklabel(cxt.get()), "write the partition table", disk.node);
     check(fdisk_deassign_device(cxt.get(), 0), "flush the partition table", disk.node);
 
@@ -127,9 +120,9 @@ CreatedPartition create_cache_partition(const Disk& disk, const PartitionPlan& p
     created.partition.size = plan.region.size;
     if (plan.table == TableType::gpt)
         created.partition.name = cache_label;
-    spdlog::info("{}: wrote partition {} ({} MiB at {} MiB) in its {}{}", disk.node,
-                 created.partition.number, plan.region.size / MiB, plan.region.start / MiB,
-                 table_type_name(plan.table), plan.new_table ? " (a new table)" : "");
+    spdlog::info("{}: wrote partition {} ({} MiB at {} MiB) in its {}{}", disk.node, created.partition.number,
+                 plan.region.size / MiB, plan.region.start / MiB, table_type_name(plan.table),
+                 plan.new_table ? " (a new table)" : "");
     created.partition.node = ensure_partition_node(disk, created.partition, node_timeout, scan);
     return created;
 }

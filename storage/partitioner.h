@@ -24,7 +24,6 @@ struct CreatedPartition {
 // std::runtime_error saying what failed; nothing is written when the plan no
 // longer fits the disk.
 CreatedPartition create_cache_partition(const Disk& disk, const PartitionPlan& plan,
-                                        std::chrono::milliseconds node_timeout,
-                                        const DiskScan& scan = {});
+                                        std::chrono::milliseconds node_timeout, const DiskScan& scan = {});
 
 }  // namespace b2c::storage

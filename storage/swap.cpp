@@ -68,8 +68,8 @@ void write_all(int fd, const std::vector<std::uint8_t>& data, const std::string&
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            throw std::runtime_error(fmt::format("cannot write the swap header of {}: {}", path,
-                                                 n < 0 ? error_text(errno) : "short write"));
+            throw std::runtime_error(
+                fmt::format("cannot write the swap header of {}: {}", path, n < 0 ? error_text(errno) : "short write"));
         done += static_cast<std::size_t>(n);
     }
 }
@@ -83,15 +83,12 @@ std::string swapon_error(const std::string& path, int err)
         return fmt::format("the kernel refuses a swap file on {} ({}): swap files need a local file system "
                            "that maps its blocks directly (ext4, xfs; not tmpfs, 9p, nfs or overlay)",
                            type, error_text(err));
-    case ENOSYS:
-        return "the kernel was built without swap support (CONFIG_SWAP)";
+    case ENOSYS: return "the kernel was built without swap support (CONFIG_SWAP)";
     case EPERM:
         return fmt::format("swapon refused ({}): it needs CAP_SYS_ADMIN, and the file must not be in use",
                            error_text(err));
-    case EBUSY:
-        return "it is already in use as swap";
-    default:
-        return error_text(err);
+    case EBUSY: return "it is already in use as swap";
+    default: return error_text(err);
     }
 }
 
@@ -122,16 +119,16 @@ void create_swap_file(const std::string& path, std::uint64_t bytes)
     if (::fallocate(fd.get(), 0, 0, static_cast<off_t>(size)) != 0) {
         int err = errno;
         if (err == ENOSPC || err == EFBIG)
-            throw std::runtime_error(fmt::format(
-                "not enough space for a swap file of {} at {} ({} free): ask for less with b2c.swap=",
-                format_bytes(size), path, free_before));
+            throw std::runtime_error(
+                fmt::format("not enough space for a swap file of {} at {} ({} free): ask for less with b2c.swap=",
+                            format_bytes(size), path, free_before));
         if (err == EOPNOTSUPP)
-            throw std::runtime_error(fmt::format(
-                "the file system of {} ({}) cannot preallocate files, so it cannot hold a swap file: "
-                "swap needs a local file system such as ext4",
-                path, file_system_type(fd.get())));
-        throw std::runtime_error(fmt::format("cannot allocate {} for the swap file {}: {}", format_bytes(size),
-                                             path, error_text(err)));
+            throw std::runtime_error(
+                fmt::format("the file system of {} ({}) cannot preallocate files, so it cannot hold a swap file: "
+                            "swap needs a local file system such as ext4",
+                            path, file_system_type(fd.get())));
+        throw std::runtime_error(
+            fmt::format("cannot allocate {} for the swap file {}: {}", format_bytes(size), path, error_text(err)));
     }
     write_all(fd.get(), header, path);
     if (::fsync(fd.get()) != 0)
@@ -156,7 +153,9 @@ SwapFile::~SwapFile()
     release();
 }
 
-SwapFile::SwapFile(SwapFile&& other) noexcept : path_(std::exchange(other.path_, {})) {}
+SwapFile::SwapFile(SwapFile&& other) noexcept : path_(std::exchange(other.path_, {}))
+{
+}
 
 SwapFile& SwapFile::operator=(SwapFile&& other) noexcept
 {

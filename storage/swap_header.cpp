@@ -39,8 +39,8 @@ std::vector<std::uint8_t> make_swap_header(std::uint64_t size_bytes, std::size_t
         throw std::invalid_argument(fmt::format("a swap area of {} bytes is too small: at least {} pages of {} bytes",
                                                 size_bytes, min_swap_pages, page_size));
     if (pages - 1 > std::numeric_limits<std::uint32_t>::max())
-        throw std::invalid_argument(fmt::format("a swap area of {} bytes is too large: at most 2^32 pages of {} bytes",
-                                                size_bytes, page_size));
+        throw std::invalid_argument(
+            fmt::format("a swap area of {} bytes is too large: at most 2^32 pages of {} bytes", size_bytes, page_size));
     std::vector<std::uint8_t> page(page_size, 0);
     put_u32(page, version_offset, 1);
     put_u32(page, last_page_offset, static_cast<std::uint32_t>(pages - 1));

@@ -22,33 +22,35 @@
 namespace b2c::console {
 namespace {
 
-static_assert(kKeysPerTable == NR_KEYS && kMaxTables == MAX_NR_KEYMAPS &&
-              kMaxStrings == MAX_NR_FUNC && kMaxAccents == MAX_DIACR && kKeyHole == K_HOLE);
+static_assert(kKeysPerTable == NR_KEYS && kMaxTables == MAX_NR_KEYMAPS && kMaxStrings == MAX_NR_FUNC &&
+              kMaxAccents == MAX_DIACR && kKeyHole == K_HOLE);
 
-std::string lowercase(std::string text) {
+std::string lowercase(std::string text)
+{
     std::transform(text.begin(), text.end(), text.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return text;
 }
 
-std::string language_of(const std::string& name) {
+std::string language_of(const std::string& name)
+{
     return lowercase(name.substr(0, name.find_first_of("-_")));
 }
 
-KeymapError unknown_keymap(const std::string& name, const std::filesystem::path& directory) {
+KeymapError unknown_keymap(const std::string& name, const std::filesystem::path& directory)
+{
     auto available = available_keymaps(directory);
     if (available.empty())
-        return KeymapError(fmt::format("b2c.keymap={}: this initramfs has no keymaps in {}",
-                                       name, directory.string()));
+        return KeymapError(fmt::format("b2c.keymap={}: this initramfs has no keymaps in {}", name, directory.string()));
     auto close = close_keymap_names(name, available);
     if (!close.empty())
-        return KeymapError(fmt::format("b2c.keymap={}: no such keymap; did you mean {}?",
-                                       name, join(close, ", ")));
-    return KeymapError(fmt::format("b2c.keymap={}: no such keymap; the {} available are: {}",
-                                   name, available.size(), join(available, " ")));
+        return KeymapError(fmt::format("b2c.keymap={}: no such keymap; did you mean {}?", name, join(close, ", ")));
+    return KeymapError(fmt::format("b2c.keymap={}: no such keymap; the {} available are: {}", name, available.size(),
+                                   join(available, " ")));
 }
 
-std::string read_file(const std::filesystem::path& path) {
+std::string read_file(const std::filesystem::path& path)
+{
     std::ifstream file(path, std::ios::binary);
     if (!file.is_open())
         throw KeymapError(fmt::format("cannot open the keymap file {}", path.string()));
@@ -60,7 +62,8 @@ std::string read_file(const std::filesystem::path& path) {
 
 // The first console that answers KDGKBTYPE: tty0 is the foreground virtual
 // terminal; /dev/console is often a serial port, which has no keyboard.
-UniqueFd open_keyboard_console() {
+UniqueFd open_keyboard_console()
+{
     const char* const candidates[] = {"/dev/tty0", "/dev/tty1", "/dev/console"};
     std::vector<std::string> tried;
     for (const char* path : candidates) {
@@ -75,20 +78,23 @@ UniqueFd open_keyboard_console() {
         tried.push_back(fmt::format("{}: not a keyboard console", path));
     }
     throw KeymapError(fmt::format("no console takes keyboard ioctls ({}): does the kernel have "
-                                  "virtual terminals (CONFIG_VT)?", join(tried, "; ")));
+                                  "virtual terminals (CONFIG_VT)?",
+                                  join(tried, "; ")));
 }
 
 // loadkeys reports each refused entry and goes on; so do we, then fail once.
 class Refusals {
 public:
-    void note(int error, std::string_view what) {
+    void note(int error, std::string_view what)
+    {
         if (count_++ == 0)
             first_ = fmt::format("{}: {}", what, error_text(error));
     }
-    void throw_if_any(const std::string& name) const {
+    void throw_if_any(const std::string& name) const
+    {
         if (count_ > 0)
-            throw KeymapError(fmt::format("b2c.keymap={}: the kernel refused {} entries (first: {})",
-                                          name, count_, first_));
+            throw KeymapError(
+                fmt::format("b2c.keymap={}: the kernel refused {} entries (first: {})", name, count_, first_));
     }
 
 private:
@@ -96,8 +102,8 @@ private:
     std::string first_;
 };
 
-void set_key(const UniqueFd& console, unsigned table, unsigned key, std::uint16_t value,
-             Refusals& refusals) {
+void set_key(const UniqueFd& console, unsigned table, unsigned key, std::uint16_t value, Refusals& refusals)
+{
     kbentry entry{};
     entry.kb_table = static_cast<unsigned char>(table);
     entry.kb_index = static_cast<unsigned char>(key);
@@ -108,7 +114,8 @@ void set_key(const UniqueFd& console, unsigned table, unsigned key, std::uint16_
     }
 }
 
-void write_tables(const UniqueFd& console, const Keymap& keymap, Refusals& refusals) {
+void write_tables(const UniqueFd& console, const Keymap& keymap, Refusals& refusals)
+{
     // Key 0 set to K_NOSUCHMAP removes a table: those the file does not have
     // go, so that nothing of the previous layout remains (table 0 always stays).
     std::vector<bool> present(kMaxTables, false);
@@ -123,7 +130,8 @@ void write_tables(const UniqueFd& console, const Keymap& keymap, Refusals& refus
             set_key(console, table.index, key, table.keys[key], refusals);
 }
 
-void write_strings(const UniqueFd& console, const Keymap& keymap, Refusals& refusals) {
+void write_strings(const UniqueFd& console, const Keymap& keymap, Refusals& refusals)
+{
     for (const auto& string : keymap.strings) {
         kbsentry entry{};
         entry.kb_func = string.index;
@@ -135,21 +143,22 @@ void write_strings(const UniqueFd& console, const Keymap& keymap, Refusals& refu
     }
 }
 
-void write_accents(const UniqueFd& console, const Keymap& keymap, Refusals& refusals) {
+void write_accents(const UniqueFd& console, const Keymap& keymap, Refusals& refusals)
+{
     if (keymap.accents.empty())
         return;  // keep the kernel's compose table, as loadkeys does
     kbdiacrsuc table{};
     table.kb_cnt = static_cast<unsigned int>(keymap.accents.size());
     for (std::size_t i = 0; i < keymap.accents.size(); ++i)
-        table.kbdiacruc[i] = {keymap.accents[i].diacr, keymap.accents[i].base,
-                              keymap.accents[i].result};
+        table.kbdiacruc[i] = {keymap.accents[i].diacr, keymap.accents[i].base, keymap.accents[i].result};
     if (::ioctl(console.get(), KDSKBDIACRUC, &table) != 0)
         refusals.note(errno, "the accent table");
 }
 
 }  // namespace
 
-std::vector<std::string> available_keymaps(const std::filesystem::path& directory) {
+std::vector<std::string> available_keymaps(const std::filesystem::path& directory)
+{
     std::vector<std::string> names;
     std::error_code error;
     for (const auto& entry : std::filesystem::directory_iterator(directory, error))
@@ -159,8 +168,8 @@ std::vector<std::string> available_keymaps(const std::filesystem::path& director
     return names;
 }
 
-std::vector<std::string> close_keymap_names(const std::string& wanted,
-                                            const std::vector<std::string>& available) {
+std::vector<std::string> close_keymap_names(const std::string& wanted, const std::vector<std::string>& available)
+{
     auto wanted_lower = lowercase(wanted);
     auto language = language_of(wanted);
     std::vector<std::string> close;
@@ -170,11 +179,11 @@ std::vector<std::string> close_keymap_names(const std::string& wanted,
     return close;
 }
 
-void load_keymap(const std::string& name, const std::filesystem::path& directory) {
+void load_keymap(const std::string& name, const std::filesystem::path& directory)
+{
     auto path = directory / (name + ".bkm");
     std::error_code missing;
-    if (name.empty() || name.find('/') != std::string::npos ||
-        !std::filesystem::is_regular_file(path, missing))
+    if (name.empty() || name.find('/') != std::string::npos || !std::filesystem::is_regular_file(path, missing))
         throw unknown_keymap(name, directory);
     auto keymap = parse_keymap_file(read_file(path), path.string());
     auto console = open_keyboard_console();
@@ -183,8 +192,8 @@ void load_keymap(const std::string& name, const std::filesystem::path& directory
     write_strings(console, keymap, refusals);
     write_accents(console, keymap, refusals);
     refusals.throw_if_any(name);
-    spdlog::info("keymap {} loaded: {} tables, {} function strings, {} compose entries", name,
-                 keymap.tables.size(), keymap.strings.size(), keymap.accents.size());
+    spdlog::info("keymap {} loaded: {} tables, {} function strings, {} compose entries", name, keymap.tables.size(),
+                 keymap.strings.size(), keymap.accents.size());
 }
 
 }  // namespace b2c::console

@@ -24,7 +24,6 @@ std::vector<std::string> available_keymaps(const std::filesystem::path& director
 
 // The names of `available` a person who typed `wanted` probably meant: same
 // language prefix (fr -> fr-latin9, fr_CH) or a typo away (dr -> de).
-std::vector<std::string> close_keymap_names(const std::string& wanted,
-                                            const std::vector<std::string>& available);
+std::vector<std::string> close_keymap_names(const std::string& wanted, const std::vector<std::string>& available);
 
 }  // namespace b2c::console

@@ -10,17 +10,19 @@ class Reader {
 public:
     Reader(std::string_view bytes, const std::string& origin) : bytes_(bytes), origin_(origin) {}
 
-    std::string_view take(std::size_t count, std::string_view what) {
+    std::string_view take(std::size_t count, std::string_view what)
+    {
         if (bytes_.size() - offset_ < count)
-            throw KeymapError(fmt::format(
-                "keymap file {} is truncated: {} bytes, it ends in the middle of {} at byte {}",
-                origin_, bytes_.size(), what, offset_));
+            throw KeymapError(
+                fmt::format("keymap file {} is truncated: {} bytes, it ends in the middle of {} at byte {}", origin_,
+                            bytes_.size(), what, offset_));
         auto field = bytes_.substr(offset_, count);
         offset_ += count;
         return field;
     }
 
-    std::uint32_t number(std::size_t width, std::string_view what) {
+    std::uint32_t number(std::size_t width, std::string_view what)
+    {
         auto field = take(width, what);
         std::uint32_t value = 0;
         for (std::size_t i = width; i-- > 0;)
@@ -40,30 +42,31 @@ private:
     std::size_t offset_ = 0;
 };
 
-void check_count(const std::string& origin, std::string_view what, std::size_t count, std::size_t max) {
+void check_count(const std::string& origin, std::string_view what, std::size_t count, std::size_t max)
+{
     if (count > max)
-        throw KeymapError(fmt::format("keymap file {} is corrupt: {} {} (at most {})",
-                                      origin, count, what, max));
+        throw KeymapError(fmt::format("keymap file {} is corrupt: {} {} (at most {})", origin, count, what, max));
 }
 
-void put(std::string& out, std::uint32_t value, std::size_t width) {
+void put(std::string& out, std::uint32_t value, std::size_t width)
+{
     for (std::size_t i = 0; i < width; ++i)
         out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
 }
 
 }  // namespace
 
-Keymap parse_keymap_file(std::string_view bytes, const std::string& origin) {
+Keymap parse_keymap_file(std::string_view bytes, const std::string& origin)
+{
     Reader in(bytes, origin);
     if (bytes.substr(0, kKeymapMagic.size()) != kKeymapMagic)
-        throw KeymapError(fmt::format(
-            "{} is not a b2c keymap file (it does not start with B2CKEYS): rebuild the initramfs",
-            origin));
+        throw KeymapError(
+            fmt::format("{} is not a b2c keymap file (it does not start with B2CKEYS): rebuild the initramfs", origin));
     in.take(kKeymapMagic.size(), "the magic");
     auto version = in.u16("the version");
     if (version != kKeymapVersion)
-        throw KeymapError(fmt::format("keymap file {} has format version {}, this init reads version {}",
-                                      origin, version, kKeymapVersion));
+        throw KeymapError(fmt::format("keymap file {} has format version {}, this init reads version {}", origin,
+                                      version, kKeymapVersion));
     std::size_t table_count = in.u16("the table count");
     std::size_t string_count = in.u16("the string count");
     std::size_t accent_count = in.u16("the accent count");
@@ -79,8 +82,8 @@ Keymap parse_keymap_file(std::string_view bytes, const std::string& origin) {
         std::size_t key_count = in.u16("a table header");
         check_count(origin, fmt::format("keys in table {}", table.index), key_count, kKeysPerTable);
         if (!keymap.tables.empty() && table.index <= keymap.tables.back().index)
-            throw KeymapError(fmt::format("keymap file {} is corrupt: table {} after table {}",
-                                          origin, table.index, keymap.tables.back().index));
+            throw KeymapError(fmt::format("keymap file {} is corrupt: table {} after table {}", origin, table.index,
+                                          keymap.tables.back().index));
         table.keys.reserve(kKeysPerTable);
         for (std::size_t k = 0; k < key_count; ++k)
             table.keys.push_back(in.u16(fmt::format("table {}", table.index)));
@@ -91,8 +94,7 @@ Keymap parse_keymap_file(std::string_view bytes, const std::string& origin) {
         FunctionString string;
         string.index = in.u8("a function string");
         std::size_t length = in.u16("a function string");
-        check_count(origin, fmt::format("bytes in function string {}", string.index), length,
-                    kMaxStringLength);
+        check_count(origin, fmt::format("bytes in function string {}", string.index), length, kMaxStringLength);
         string.text = std::string(in.take(length, fmt::format("function string {}", string.index)));
         keymap.strings.push_back(std::move(string));
     }
@@ -104,12 +106,13 @@ Keymap parse_keymap_file(std::string_view bytes, const std::string& origin) {
         keymap.accents.push_back(accent);
     }
     if (!in.at_end())
-        throw KeymapError(fmt::format("keymap file {} is corrupt: {} unexpected bytes after byte {}",
-                                      origin, bytes.size() - in.offset(), in.offset()));
+        throw KeymapError(fmt::format("keymap file {} is corrupt: {} unexpected bytes after byte {}", origin,
+                                      bytes.size() - in.offset(), in.offset()));
     return keymap;
 }
 
-std::string encode_keymap_file(const Keymap& keymap) {
+std::string encode_keymap_file(const Keymap& keymap)
+{
     std::string out(kKeymapMagic);
     put(out, kKeymapVersion, 2);
     put(out, static_cast<std::uint32_t>(keymap.tables.size()), 2);

@@ -45,12 +45,12 @@ public:
 
 inline constexpr std::string_view kKeymapMagic{"B2CKEYS\0", 8};
 inline constexpr std::uint16_t kKeymapVersion = 1;
-inline constexpr std::size_t kKeysPerTable = 256;    // NR_KEYS
-inline constexpr std::size_t kMaxTables = 256;       // MAX_NR_KEYMAPS
-inline constexpr std::size_t kMaxStrings = 256;      // MAX_NR_FUNC
-inline constexpr std::size_t kMaxAccents = 256;      // MAX_DIACR
-inline constexpr std::size_t kMaxStringLength = 511; // kbsentry.kb_string, with its NUL
-inline constexpr std::uint16_t kKeyHole = 0x0200;    // K_HOLE
+inline constexpr std::size_t kKeysPerTable = 256;     // NR_KEYS
+inline constexpr std::size_t kMaxTables = 256;        // MAX_NR_KEYMAPS
+inline constexpr std::size_t kMaxStrings = 256;       // MAX_NR_FUNC
+inline constexpr std::size_t kMaxAccents = 256;       // MAX_DIACR
+inline constexpr std::size_t kMaxStringLength = 511;  // kbsentry.kb_string, with its NUL
+inline constexpr std::uint16_t kKeyHole = 0x0200;     // K_HOLE
 
 struct KeymapTable {
     std::uint8_t index = 0;

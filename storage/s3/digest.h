@@ -36,8 +36,13 @@ private:
 Md5Digest md5(std::string_view data);
 std::string sha256_hex(std::string_view data);
 std::string hex(const unsigned char* data, std::size_t size);
-template <std::size_t N> std::string hex(const std::array<unsigned char, N>& d) { return hex(d.data(), N); }
-template <std::size_t N> std::string base64(const std::array<unsigned char, N>& d)
+template <std::size_t N>
+std::string hex(const std::array<unsigned char, N>& d)
+{
+    return hex(d.data(), N);
+}
+template <std::size_t N>
+std::string base64(const std::array<unsigned char, N>& d)
 {
     return encode_base64(std::string_view(reinterpret_cast<const char*>(d.data()), N));
 }

@@ -62,8 +62,7 @@ void finish_download(MirrorContext& context, const TreeEntry& entry, TempFile& f
 // following any link on the way.
 std::unique_ptr<TempFile> temp_file_for(const LocalDirectory& dir, const TreeEntry& entry)
 {
-    return std::make_unique<TempFile>(dir.open_parent(entry.path, true),
-                                      (dir.root() / entry.path).parent_path());
+    return std::make_unique<TempFile>(dir.open_parent(entry.path, true), (dir.root() / entry.path).parent_path());
 }
 
 // A large object comes in ranges of part_size, several at once, written
@@ -75,7 +74,7 @@ struct RangedDownload {
     std::uint64_t range_size = 0;
     std::vector<bool> done;
     std::size_t hashed = 0, left = 0;
-    std::optional<EtagBuilder> etag;  // none when the ETag cannot be checked
+    std::optional<EtagBuilder> etag;             // none when the ETag cannot be checked
     std::map<std::string, std::string> headers;  // of the first range: the object's metadata
     std::string first_error;
 };

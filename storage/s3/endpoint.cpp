@@ -13,8 +13,8 @@ std::string uri_encode(std::string_view text, bool keep_slash)
     std::string out;
     out.reserve(text.size());
     for (unsigned char c : text) {
-        bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                          c == '-' || c == '.' || c == '_' || c == '~' || (keep_slash && c == '/');
+        bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                          c == '.' || c == '_' || c == '~' || (keep_slash && c == '/');
         if (unreserved) {
             out += static_cast<char>(c);
         } else {
@@ -56,9 +56,9 @@ BaseUrl parse_base_url(const std::string& url)
     }
     auto slash = rest.find('/');
     base.authority = rest.substr(0, slash);
-    if (base.scheme.empty() || base.authority.empty() ||
-        base.authority.find_first_of("?#@ ") != std::string::npos)
-        throw std::invalid_argument(fmt::format("'{}' is not an S3 endpoint URL (expected http(s)://HOST[:PORT])", url));
+    if (base.scheme.empty() || base.authority.empty() || base.authority.find_first_of("?#@ ") != std::string::npos)
+        throw std::invalid_argument(
+            fmt::format("'{}' is not an S3 endpoint URL (expected http(s)://HOST[:PORT])", url));
     if (slash != std::string_view::npos) {
         std::string_view path = rest.substr(slash);
         while (!path.empty() && path.back() == '/')

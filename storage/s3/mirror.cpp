@@ -63,8 +63,8 @@ void report_kept(MirrorContext& context, const Plan& plan, std::string_view wher
 void log_summary(const MirrorContext& context, std::string_view what)
 {
     const auto& r = context.report;
-    spdlog::info("{}: {} copied ({} bytes), {} same, {} differ (kept), {} removed, {} failed", what, r.copied,
-                 r.bytes, r.skipped_same, r.skipped_differs, r.removed, r.failed.size());
+    spdlog::info("{}: {} copied ({} bytes), {} same, {} differ (kept), {} removed, {} failed", what, r.copied, r.bytes,
+                 r.skipped_same, r.skipped_differs, r.removed, r.failed.size());
 }
 
 }  // namespace

@@ -28,22 +28,22 @@ struct Location {
 };
 
 struct MirrorOptions {
-    bool overwrite = false;              // replace destination files that differ
-    bool remove = false;                 // delete destination files the source does not have
-    std::vector<std::string> exclude;    // globs (fnmatch) on the relative path
-    bool preserve = false;               // keep mode and times (mc's X-Amz-Meta-Mc-Attrs)
-    std::optional<std::string> sse_c_key;   // SSE-C customer key (secret): 32 bytes, raw or base64
+    bool overwrite = false;                // replace destination files that differ
+    bool remove = false;                   // delete destination files the source does not have
+    std::vector<std::string> exclude;      // globs (fnmatch) on the relative path
+    bool preserve = false;                 // keep mode and times (mc's X-Amz-Meta-Mc-Attrs)
+    std::optional<std::string> sse_c_key;  // SSE-C customer key (secret): 32 bytes, raw or base64
     unsigned max_in_flight = 16;
     std::uint64_t multipart_threshold = 64ull << 20;
     std::uint64_t part_size = 16ull << 20;
-    unsigned attempts = 5;               // per request; 5xx, 429 and connection errors are retried
-    unsigned first_retry_delay_ms = 500; // doubled after each failed attempt
+    unsigned attempts = 5;                // per request; 5xx, 429 and connection errors are retried
+    unsigned first_retry_delay_ms = 500;  // doubled after each failed attempt
 };
 
 struct MirrorReport {
     std::size_t copied = 0, skipped_same = 0, skipped_differs = 0, removed = 0;
     std::uint64_t bytes = 0;
-    std::vector<std::string> failed;    // relative paths that did not make it, with the reason
+    std::vector<std::string> failed;  // relative paths that did not make it, with the reason
     bool ok() const { return failed.empty(); }
 };
 

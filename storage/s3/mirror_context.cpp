@@ -16,8 +16,7 @@ std::optional<SseCKey> sse_of(const MirrorOptions& options)
     return make_sse_c_key(*options.sse_c_key);
 }
 
-EngineOptions engine_options(const Location& location, const MirrorOptions& options,
-                             const std::optional<SseCKey>& sse)
+EngineOptions engine_options(const Location& location, const MirrorOptions& options, const std::optional<SseCKey>& sse)
 {
     EngineOptions engine;
     engine.max_in_flight = options.max_in_flight;
@@ -32,10 +31,7 @@ EngineOptions engine_options(const Location& location, const MirrorOptions& opti
 }  // namespace
 
 MirrorContext::MirrorContext(const Location& location_, const MirrorOptions& options_)
-    : location(location_),
-      options(options_),
-      sse(sse_of(options_)),
-      prefix(key_prefix(location_.prefix)),
+    : location(location_), options(options_), sse(sse_of(options_)), prefix(key_prefix(location_.prefix)),
       engine(Credentials{location_.endpoint.access_key, location_.endpoint.secret_key, location_.endpoint.region},
              engine_options(location_, options_, sse))
 {

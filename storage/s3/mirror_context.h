@@ -17,8 +17,8 @@ struct MirrorContext {
 
     const Location& location;
     const MirrorOptions& options;
-    std::optional<SseCKey> sse;    // from options.sse_c_key
-    std::string prefix;            // "PREFIX/" or ""
+    std::optional<SseCKey> sse;  // from options.sse_c_key
+    std::string prefix;          // "PREFIX/" or ""
     MirrorReport report;
     TransferEngine engine;
 

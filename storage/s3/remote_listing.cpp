@@ -71,8 +71,8 @@ std::vector<RemoteObject> list_remote(MirrorContext& context, bool create_missin
         create_bucket(context);
         return {};
     }
-    std::string where = fmt::format("{}/{} at {}", context.location.bucket, context.prefix,
-                                    context.location.endpoint.url);
+    std::string where =
+        fmt::format("{}/{} at {}", context.location.bucket, context.prefix, context.location.endpoint.url);
     if (listing.failure)
         throw std::runtime_error(fmt::format("cannot list {}: {}", where, context.reason(*listing.failure)));
     if (!listing.parse_error.empty())

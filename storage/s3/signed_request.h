@@ -40,9 +40,9 @@ struct Credentials {
 };
 
 struct Request {
-    std::string method = "GET";   // GET, HEAD, PUT, POST, DELETE
-    std::string url;              // from object_url()
-    Headers headers;              // all signed
+    std::string method = "GET";                                      // GET, HEAD, PUT, POST, DELETE
+    std::string url;                                                 // from object_url()
+    Headers headers;                                                 // all signed
     std::string payload_sha256 = std::string(empty_payload_sha256);  // or unsigned_payload
     std::optional<std::string> body;      // in memory; a PUT without one is an upload set up by the caller
     std::optional<std::string> amz_date;  // tests only: a fixed x-amz-date (YYYYMMDDTHHMMSSZ)

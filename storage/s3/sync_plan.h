@@ -13,9 +13,9 @@
 namespace b2c::s3 {
 
 struct TreeEntry {
-    std::string path;         // relative, '/'-separated
+    std::string path;  // relative, '/'-separated
     std::uint64_t size = 0;
-    std::string etag;         // remote entries only
+    std::string etag;  // remote entries only
 };
 
 struct PlanOptions {
@@ -25,11 +25,11 @@ struct PlanOptions {
 };
 
 struct Plan {
-    std::vector<TreeEntry> copy;       // source entries missing at the destination
-    std::vector<TreeEntry> overwrite;  // source entries that replace different ones
-    std::vector<TreeEntry> remove;     // destination entries to delete
+    std::vector<TreeEntry> copy;             // source entries missing at the destination
+    std::vector<TreeEntry> overwrite;        // source entries that replace different ones
+    std::vector<TreeEntry> remove;           // destination entries to delete
     std::vector<std::string> same, differs;  // left alone (differs: not replaced, no overwrite)
-    std::size_t excluded = 0;          // paths of either side left out
+    std::size_t excluded = 0;                // paths of either side left out
 };
 
 // Whether two entries of the same path and size hold the same bytes.

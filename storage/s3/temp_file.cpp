@@ -21,8 +21,8 @@ TempFile::TempFile(UniqueFd directory, const std::filesystem::path& where) : dir
         if (::getrandom(&random, sizeof random, 0) != sizeof random)
             random ^= static_cast<std::uint64_t>(::getpid()) << 32 | static_cast<std::uint64_t>(attempt);
         name_ = fmt::format(".b2c-mirror-{:012x}", random & 0xffffffffffffull);
-        fd_ = UniqueFd(::openat(directory_.get(), name_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                                0600));
+        fd_ = UniqueFd(
+            ::openat(directory_.get(), name_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
         if (fd_ || errno != EEXIST)
             break;
     }

@@ -73,7 +73,8 @@ std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user
     const auto& at = active->transfer->download_at;
     if (at && status >= 200 && status < 300) {
         for (std::size_t written = 0; written < n;) {
-            ssize_t w = ::pwrite(at->fd, data + written, n - written, static_cast<off_t>(at->offset + outcome.file_size));
+            ssize_t w =
+                ::pwrite(at->fd, data + written, n - written, static_cast<off_t>(at->offset + outcome.file_size));
             if (w < 0 && errno == EINTR)
                 continue;
             if (w <= 0) {
@@ -147,10 +148,8 @@ bool transport_error_is_transient(CURLcode code)
     case CURLE_PARTIAL_FILE:
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
-    case CURLE_SSL_CONNECT_ERROR:
-        return true;
-    default:
-        return false;
+    case CURLE_SSL_CONNECT_ERROR: return true;
+    default: return false;
     }
 }
 
@@ -252,8 +251,8 @@ void TransferEngine::finish(CURL* easy, CURLcode code)
     if (code != CURLE_OK) {
         std::string reason = !active->read_error.empty()    ? active->read_error
                              : !active->write_error.empty() ? active->write_error
-                             : active->error_buffer[0]     ? std::string(active->error_buffer)
-                                                           : std::string(curl_easy_strerror(code));
+                             : active->error_buffer[0]      ? std::string(active->error_buffer)
+                                                            : std::string(curl_easy_strerror(code));
         outcome.error = reason;
         transient = active->read_error.empty() && active->write_error.empty() && transport_error_is_transient(code);
     } else {
@@ -271,8 +270,8 @@ void TransferEngine::finish(CURL* easy, CURLcode code)
         } else {
             outcome.error = fmt::format("HTTP {}", outcome.status);
             if (error)  // RGW sends a <Code> with no <Message>
-                outcome.error += error->message.empty() ? " " + error->code
-                                                        : fmt::format(" {}: {}", error->code, error->message);
+                outcome.error +=
+                    error->message.empty() ? " " + error->code : fmt::format(" {}: {}", error->code, error->message);
             transient = status_is_transient(outcome.status, outcome.s3_code);
         }
     }

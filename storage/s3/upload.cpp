@@ -117,8 +117,8 @@ void queue_abort(MirrorContext& context, const std::shared_ptr<Multipart>& uploa
     transfer.request.method = "DELETE";
     transfer.request.url = context.url_of(context.key_of(upload->entry.path), {{"uploadId", upload->upload_id}});
     transfer.done = [&context, upload](Outcome& outcome) {
-        context.fail(upload->entry.path, upload->first_error +
-                                             (outcome.ok ? "" : "; aborting the upload failed too: " + outcome.error));
+        context.fail(upload->entry.path,
+                     upload->first_error + (outcome.ok ? "" : "; aborting the upload failed too: " + outcome.error));
     };
     context.engine.add(std::move(transfer));
 }

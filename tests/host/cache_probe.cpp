@@ -56,14 +56,13 @@ bool is_mounted(const std::string& path)
 void list(const std::vector<Disk>& disks)
 {
     for (const auto& d : disks) {
-        std::cout << "disk=" << d.name << " node=" << d.node << " size=" << d.size
-                  << " sector=" << d.sector_size << " bus=" << bus_name(d.bus)
-                  << " table=" << table_type_name(d.table) << " fstype=" << d.filesystem.type
-                  << " label=" << d.filesystem.label << "\n";
+        std::cout << "disk=" << d.name << " node=" << d.node << " size=" << d.size << " sector=" << d.sector_size
+                  << " bus=" << bus_name(d.bus) << " table=" << table_type_name(d.table)
+                  << " fstype=" << d.filesystem.type << " label=" << d.filesystem.label << "\n";
         for (const auto& p : d.partitions)
-            std::cout << "partition=" << p.number << " disk=" << d.name << " node=" << p.node
-                      << " start=" << p.start << " size=" << p.size << " name=" << p.name
-                      << " fstype=" << p.filesystem.type << " label=" << p.filesystem.label << "\n";
+            std::cout << "partition=" << p.number << " disk=" << d.name << " node=" << p.node << " start=" << p.start
+                      << " size=" << p.size << " name=" << p.name << " fstype=" << p.filesystem.type
+                      << " label=" << p.filesystem.label << "\n";
     }
 }
 
@@ -119,9 +118,8 @@ int main(int argc, char** argv)
         if (!result.plan)
             return 1;
         std::cout << "disk=" << result.plan->disk_node << "\nnew_table=" << result.plan->new_table
-                  << "\ntable=" << table_type_name(result.plan->table)
-                  << "\nstart=" << result.plan->region.start << "\nsize=" << result.plan->region.size
-                  << "\n";
+                  << "\ntable=" << table_type_name(result.plan->table) << "\nstart=" << result.plan->region.start
+                  << "\nsize=" << result.plan->region.size << "\n";
         return 0;
     }
 
@@ -143,8 +141,8 @@ int main(int argc, char** argv)
     int status = 0;
     {
         auto cache = setup_cache(config.storage, options);
-        const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::chrono::steady_clock::now() - start);
+        const auto elapsed =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
         std::cout << "elapsed_ms=" << elapsed.count() << "\n";
         if (!cache) {
             std::cout << "cache=no\nreason=" << cache.error() << "\n";

@@ -30,7 +30,8 @@
 
 namespace {
 
-std::string addresses(const std::vector<b2c::cmdline::Ipv4Address>& list) {
+std::string addresses(const std::vector<b2c::cmdline::Ipv4Address>& list)
+{
     std::vector<std::uint32_t> host_order;
     for (const auto& address : list)
         host_order.push_back(address.host_order);
@@ -39,7 +40,8 @@ std::string addresses(const std::vector<b2c::cmdline::Ipv4Address>& list) {
 
 // Keeps `lease` for `duration`, then stops the keeper and prints its record.
 void keep_lease(const b2c::netcfg::DhcpLease& lease, std::chrono::seconds duration,
-                std::chrono::milliseconds minimum_wait, const char* resolv_conf) {
+                std::chrono::milliseconds minimum_wait, const char* resolv_conf)
+{
     using namespace std::chrono;
     b2c::netcfg::LeaseKeeperSettings settings;
     if (resolv_conf)
@@ -52,8 +54,8 @@ void keep_lease(const b2c::netcfg::DhcpLease& lease, std::chrono::seconds durati
     const auto stop_start = steady_clock::now();
     keeper.reset();
     auto stop_ms = duration_cast<milliseconds>(steady_clock::now() - stop_start).count();
-    std::cout << "kept_address=" << b2c::ipv4_to_string(status.lease.address) << "/"
-              << status.lease.prefix_length << "\n"
+    std::cout << "kept_address=" << b2c::ipv4_to_string(status.lease.address) << "/" << status.lease.prefix_length
+              << "\n"
               << "has_address=" << (status.has_address ? "yes" : "no") << "\n"
               << "phase=" << b2c::netcfg::to_string(status.phase) << "\n"
               << "requests=" << status.requests << "\n"
@@ -66,7 +68,8 @@ void keep_lease(const b2c::netcfg::DhcpLease& lease, std::chrono::seconds durati
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv)
+{
     b2c::setup_logging();
     std::chrono::seconds timeout{10};
     std::optional<std::chrono::seconds> keep;

@@ -80,15 +80,9 @@ int status(const std::string& dir)
     auto encryption = b2c::storage::directory_encryption(dir);
     using State = b2c::storage::DirectoryEncryption::State;
     switch (encryption.state) {
-    case State::none:
-        std::cout << "state=none\n";
-        break;
-    case State::v1:
-        std::cout << "state=v1\n";
-        break;
-    case State::v2:
-        std::cout << "state=v2\nidentifier=" << b2c::storage::to_hex(encryption.id) << "\n";
-        break;
+    case State::none: std::cout << "state=none\n"; break;
+    case State::v1: std::cout << "state=v1\n"; break;
+    case State::v2: std::cout << "state=v2\nidentifier=" << b2c::storage::to_hex(encryption.id) << "\n"; break;
     }
     return 0;
 }

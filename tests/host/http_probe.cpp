@@ -10,7 +10,8 @@
 #include "common/log.h"
 #include "netcfg/http_download.h"
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv)
+{
     b2c::setup_logging();
     b2c::netcfg::DownloadOptions options;
     options.first_retry_delay = std::chrono::milliseconds(200);

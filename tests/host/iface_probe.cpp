@@ -16,7 +16,8 @@
 #include "common/log.h"
 #include "netcfg/network.h"
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv)
+{
     b2c::setup_logging();
     std::chrono::seconds link_timeout{10};
     std::chrono::seconds lease_timeout{10};

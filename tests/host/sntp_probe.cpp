@@ -15,7 +15,8 @@
 #include "common/log.h"
 #include "netcfg/sntp_client.h"
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv)
+{
     b2c::setup_logging();
     b2c::netcfg::SntpTries tries;
     std::string peer;

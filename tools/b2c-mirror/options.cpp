@@ -18,26 +18,25 @@ po::options_description describe(MirrorCommand& c, std::string& threshold, std::
 {
     auto& o = c.options;
     po::options_description desc("Options");
-    desc.add_options()
-        ("help,h", po::bool_switch(&c.help), "show this help and exit")
-        ("version", po::bool_switch(&c.version), "show the versions of b2c-mirror and of its libcurl, and exit")
-        ("overwrite", po::bool_switch(&o.overwrite), "replace destination files that differ (default: keep them)")
-        ("remove", po::bool_switch(&o.remove), "delete destination files the source does not have")
-        ("exclude", po::value(&o.exclude)->value_name("GLOB")->composing(),
-         "leave out relative paths matching GLOB (fnmatch; repeatable)")
-        ("preserve", po::bool_switch(&o.preserve), "keep modes and times (mc's X-Amz-Meta-Mc-Attrs)")
-        ("encrypt-key", po::value<std::string>()->value_name("KEY"),
-         "SSE-C: the server encrypts with this 32-byte key (raw or base64)")
-        ("jobs", po::value(&o.max_in_flight)->value_name("N")->default_value(16), "transfers in flight at once")
-        ("multipart-threshold", po::value(&threshold)->value_name("SIZE")->default_value("64M"),
-         "files this large or larger go in parts")
-        ("part-size", po::value(&part_size)->value_name("SIZE")->default_value("16M"), "size of those parts")
-        ("attempts", po::value(&o.attempts)->value_name("N")->default_value(5),
-         "tries per request on connection errors, 5xx and 429")
-        ("retry-delay", po::value(&o.first_retry_delay_ms)->value_name("MS")->default_value(500),
-         "wait before the first retry, doubled after each")
-        ("config", po::value<std::string>()->value_name("FILE"), "aliases: lines of ALIAS URL ACCESS_KEY SECRET_KEY")
-        ("list", po::value<std::string>()->value_name("ALIAS/BUCKET[/PREFIX]"), "list the objects and exit");
+    desc.add_options()("help,h", po::bool_switch(&c.help), "show this help and exit")(
+        "version", po::bool_switch(&c.version), "show the versions of b2c-mirror and of its libcurl, and exit")(
+        "overwrite", po::bool_switch(&o.overwrite), "replace destination files that differ (default: keep them)")(
+        "remove", po::bool_switch(&o.remove), "delete destination files the source does not have")(
+        "exclude", po::value(&o.exclude)->value_name("GLOB")->composing(),
+        "leave out relative paths matching GLOB (fnmatch; repeatable)")(
+        "preserve", po::bool_switch(&o.preserve), "keep modes and times (mc's X-Amz-Meta-Mc-Attrs)")(
+        "encrypt-key", po::value<std::string>()->value_name("KEY"),
+        "SSE-C: the server encrypts with this 32-byte key (raw or base64)")(
+        "jobs", po::value(&o.max_in_flight)->value_name("N")->default_value(16), "transfers in flight at once")(
+        "multipart-threshold", po::value(&threshold)->value_name("SIZE")->default_value("64M"),
+        "files this large or larger go in parts")(
+        "part-size", po::value(&part_size)->value_name("SIZE")->default_value("16M"),
+        "size of those parts")("attempts", po::value(&o.attempts)->value_name("N")->default_value(5),
+                               "tries per request on connection errors, 5xx and 429")(
+        "retry-delay", po::value(&o.first_retry_delay_ms)->value_name("MS")->default_value(500),
+        "wait before the first retry, doubled after each")("config", po::value<std::string>()->value_name("FILE"),
+                                                           "aliases: lines of ALIAS URL ACCESS_KEY SECRET_KEY")(
+        "list", po::value<std::string>()->value_name("ALIAS/BUCKET[/PREFIX]"), "list the objects and exit");
     return desc;
 }
 

@@ -15,11 +15,11 @@ namespace b2c::mirror {
 
 struct MirrorCommand {
     s3::MirrorOptions options;
-    std::string source, destination;     // one local directory, one ALIAS/BUCKET[/PREFIX]
-    std::optional<std::string> list;     // --list ALIAS/BUCKET[/PREFIX]
+    std::string source, destination;  // one local directory, one ALIAS/BUCKET[/PREFIX]
+    std::optional<std::string> list;  // --list ALIAS/BUCKET[/PREFIX]
     std::optional<std::string> config_file;
     bool help = false;
-    bool version = false;                // --version: ours and the libcurl we run with
+    bool version = false;  // --version: ours and the libcurl we run with
 };
 
 // Bad usage: the message says what to change. b2c-mirror exits with 2.

@@ -17,12 +17,9 @@ bool kvm_device_usable()
 std::vector<Attempt> plan_attempts(Accel requested, bool kvm_usable)
 {
     switch (requested) {
-    case Accel::kvm:
-        return {{Accel::kvm, false}};
-    case Accel::tcg:
-        return {{Accel::tcg, false}};
-    case Accel::automatic:
-        break;
+    case Accel::kvm: return {{Accel::kvm, false}};
+    case Accel::tcg: return {{Accel::tcg, false}};
+    case Accel::automatic: break;
     }
     if (kvm_usable)
         return {{Accel::kvm, true}, {Accel::tcg, false}};

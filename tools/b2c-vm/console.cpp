@@ -50,8 +50,7 @@ std::string strip_ansi(std::string_view text)
 bool is_firmware_line(std::string_view line)
 {
     static constexpr std::array<std::string_view, 7> kPrefixes{
-        "SeaBIOS", "iPXE", "Press Ctrl-B", "Press ESC", "Booting from", "Probing EDD",
-        "Machine UUID"};
+        "SeaBIOS", "iPXE", "Press Ctrl-B", "Press ESC", "Booting from", "Probing EDD", "Machine UUID"};
     auto text = strip_ansi(line);
     auto trimmed = trim(text);
     if (trimmed.empty())

@@ -6,11 +6,11 @@
 
 namespace b2c::vm {
 
-inline constexpr int kExitUsage = 200;        // bad option, missing file, command line too long
-inline constexpr int kExitQemuFailed = 201;   // QEMU not found, failed to start, or exited with an error
-inline constexpr int kExitTimeout = 202;      // --timeout expired: QEMU was killed
-inline constexpr int kExitNoStatus = 203;     // the guest stopped without printing its status (crash, panic)
-inline constexpr int kExitNoPipeline = 204;   // the guest ended its session before its pipeline (its errors say why)
+inline constexpr int kExitUsage = 200;       // bad option, missing file, command line too long
+inline constexpr int kExitQemuFailed = 201;  // QEMU not found, failed to start, or exited with an error
+inline constexpr int kExitTimeout = 202;     // --timeout expired: QEMU was killed
+inline constexpr int kExitNoStatus = 203;    // the guest stopped without printing its status (crash, panic)
+inline constexpr int kExitNoPipeline = 204;  // the guest ended its session before its pipeline (its errors say why)
 // Killed by SIGINT/SIGTERM: 128 + the signal number (130, 143), as a shell does.
 
 inline constexpr const char* kExitCodeTable =

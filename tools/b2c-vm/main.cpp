@@ -35,23 +35,17 @@ int exit_code_for(const b2c::vm::RunResult& result)
 {
     using b2c::vm::RunEnd;
     switch (result.end) {
-    case RunEnd::status:
-        return result.status & 0xff;
-    case RunEnd::timeout:
-        warn("timeout: QEMU was stopped");
-        return b2c::vm::kExitTimeout;
-    case RunEnd::interrupted:
-        return 128 + result.signal;
+    case RunEnd::status: return result.status & 0xff;
+    case RunEnd::timeout: warn("timeout: QEMU was stopped"); return b2c::vm::kExitTimeout;
+    case RunEnd::interrupted: return 128 + result.signal;
     case RunEnd::no_pipeline:
         warn("the guest ended its session without running its pipeline: see the errors above");
         return b2c::vm::kExitNoPipeline;
     case RunEnd::qemu_failed:
-        warn(fmt::format("QEMU exited with code {} before the guest reported a status",
-                         result.qemu_exit));
+        warn(fmt::format("QEMU exited with code {} before the guest reported a status", result.qemu_exit));
         return b2c::vm::kExitQemuFailed;
     case RunEnd::no_status:
-    case RunEnd::not_alive:
-        break;
+    case RunEnd::not_alive: break;
     }
     warn("the guest stopped without printing its status (crash or kernel panic?): "
          "see the console above");
@@ -73,8 +67,7 @@ int run(int argc, const char* const argv[])
     bool kvm_usable = options.accel == Accel::automatic && kvm_device_usable();
     auto attempts = plan_attempts(options.accel, kvm_usable);
     if (options.dry_run) {
-        std::cout << b2c::format_command_line(qemu_argv(options, attempts.front().accel, cmdline))
-                  << "\n";
+        std::cout << b2c::format_command_line(qemu_argv(options, attempts.front().accel, cmdline)) << "\n";
         return 0;
     }
 
@@ -93,8 +86,7 @@ int run(int argc, const char* const argv[])
         if (result.end != RunEnd::not_alive || !attempt.probe)
             break;
         auto why = result.qemu_ended
-                       ? fmt::format("QEMU exited with code {} before the guest printed anything",
-                                     result.qemu_exit)
+                       ? fmt::format("QEMU exited with code {} before the guest printed anything", result.qemu_exit)
                        : fmt::format("no kernel output within {} s", kKvmProbeTimeout.count());
         warn(fmt::format("KVM did not run the guest ({}): restarting with TCG, which is slower; "
                          "--accel tcg skips this check",

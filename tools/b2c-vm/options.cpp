@@ -20,34 +20,29 @@ constexpr const char* kInitramfsName = "initramfs.linux_amd64.cpio.zst";
 po::options_description describe(VmOptions& o, std::string& accel)
 {
     po::options_description desc("Options");
-    desc.add_options()
-        ("help,h", po::bool_switch(&o.help), "show this help and exit")
-        ("kernel", po::value(&o.kernel)->value_name("PATH"),
-         "kernel image (default: the newest /boot/vmlinuz-*)")
-        ("initramfs", po::value(&o.initramfs)->value_name("PATH"),
-         "initramfs (default: initramfs.linux_amd64.cpio.zst next to b2c-vm, else in ./)")
-        ("memory", po::value(&o.memory_mib)->value_name("MiB")->default_value(2048), "guest RAM")
-        ("cpus", po::value(&o.cpus)->value_name("N")->default_value(2), "guest CPUs")
-        ("accel", po::value(&accel)->value_name("auto|kvm|tcg")->default_value("auto"),
-         "auto: KVM when it works, else TCG (software emulation)")
-        ("disk", po::value(&o.disks)->value_name("PATH")->composing(),
-         "raw disk image as a virtio disk (repeatable)")
-        ("append", po::value(&o.appends)->value_name("OPTIONS")->composing(),
-         "b2c options as on a kernel command line, e.g. 'b2c.run=\"-ti alpine\"' (repeatable)")
-        ("kernel-arg", po::value(&o.kernel_args)->value_name("ARG")->composing(),
-         "raw kernel parameter (repeatable)")
-        ("user-net", po::value(&o.user_net)->value_name("OPTS"),
-         "options added to the user-mode NIC (eth0), e.g. hostfwd=tcp::8080-:80 or net=10.0.3.0/24")
-        ("qemu", po::value(&o.qemu_args)->value_name("ARG")->composing(),
-         "extra QEMU argument, one word each (repeatable)")
-        ("timeout", po::value(&o.timeout_seconds)->value_name("SECONDS")->default_value(0),
-         "kill QEMU after this long (0: never)")
-        ("image", po::value<std::string>()->value_name("REF"), "container image to run")
-        ("command", po::value<std::string>()->value_name("CMD"),
-         "command run with 'sh -c' in the image")
-        ("workdir", po::value<std::string>()->value_name("DIR"),
-         "host folder shared read-write at the same path, the command's working directory")
-        ("dry-run", po::bool_switch(&o.dry_run), "print the QEMU command line and exit");
+    desc.add_options()("help,h", po::bool_switch(&o.help), "show this help and exit")(
+        "kernel", po::value(&o.kernel)->value_name("PATH"), "kernel image (default: the newest /boot/vmlinuz-*)")(
+        "initramfs", po::value(&o.initramfs)->value_name("PATH"),
+        "initramfs (default: initramfs.linux_amd64.cpio.zst next to b2c-vm, else in ./)")(
+        "memory", po::value(&o.memory_mib)->value_name("MiB")->default_value(2048),
+        "guest RAM")("cpus", po::value(&o.cpus)->value_name("N")->default_value(2),
+                     "guest CPUs")("accel", po::value(&accel)->value_name("auto|kvm|tcg")->default_value("auto"),
+                                   "auto: KVM when it works, else TCG (software emulation)")(
+        "disk", po::value(&o.disks)->value_name("PATH")->composing(), "raw disk image as a virtio disk (repeatable)")(
+        "append", po::value(&o.appends)->value_name("OPTIONS")->composing(),
+        "b2c options as on a kernel command line, e.g. 'b2c.run=\"-ti alpine\"' (repeatable)")(
+        "kernel-arg", po::value(&o.kernel_args)->value_name("ARG")->composing(), "raw kernel parameter (repeatable)")(
+        "user-net", po::value(&o.user_net)->value_name("OPTS"),
+        "options added to the user-mode NIC (eth0), e.g. hostfwd=tcp::8080-:80 or net=10.0.3.0/24")(
+        "qemu", po::value(&o.qemu_args)->value_name("ARG")->composing(),
+        "extra QEMU argument, one word each (repeatable)")(
+        "timeout", po::value(&o.timeout_seconds)->value_name("SECONDS")->default_value(0),
+        "kill QEMU after this long (0: never)")("image", po::value<std::string>()->value_name("REF"),
+                                                "container image to run")(
+        "command", po::value<std::string>()->value_name("CMD"), "command run with 'sh -c' in the image")(
+        "workdir", po::value<std::string>()->value_name("DIR"),
+        "host folder shared read-write at the same path, the command's working directory")(
+        "dry-run", po::bool_switch(&o.dry_run), "print the QEMU command line and exit");
     return desc;
 }
 
@@ -150,14 +145,12 @@ void resolve_defaults(VmOptions& options, const std::string& self_dir)
             if (options.initramfs.empty() && fs::is_regular_file(candidate))
                 options.initramfs = candidate.string();
         if (options.initramfs.empty())
-            throw UsageError(fmt::format(
-                "no {} next to b2c-vm, in {} nor in the current directory: build it or pass "
-                "--initramfs PATH",
-                kInitramfsName, fs::path(self_dir).parent_path().string()));
+            throw UsageError(fmt::format("no {} next to b2c-vm, in {} nor in the current directory: build it or pass "
+                                         "--initramfs PATH",
+                                         kInitramfsName, fs::path(self_dir).parent_path().string()));
     }
     if (!fs::is_regular_file(options.initramfs))
-        throw UsageError(
-            fmt::format("initramfs '{}' is not a file: check --initramfs", options.initramfs));
+        throw UsageError(fmt::format("initramfs '{}' is not a file: check --initramfs", options.initramfs));
 
     for (const auto& disk : options.disks)
         if (!fs::exists(disk))
@@ -165,8 +158,7 @@ void resolve_defaults(VmOptions& options, const std::string& self_dir)
 
     if (options.workdir) {
         if (!fs::is_directory(*options.workdir))
-            throw UsageError(fmt::format("work dir '{}' is not a folder: check --workdir",
-                                         *options.workdir));
+            throw UsageError(fmt::format("work dir '{}' is not a folder: check --workdir", *options.workdir));
         options.workdir = fs::absolute(*options.workdir).lexically_normal().string();
         if (options.workdir->size() > 1 && options.workdir->ends_with('/'))
             options.workdir->pop_back();

@@ -17,11 +17,11 @@ struct VmOptions {
     unsigned cpus = 2;
     Accel accel = Accel::automatic;
     std::vector<std::string> disks;
-    std::vector<std::string> appends;       // b2c options, verbatim
-    std::vector<std::string> kernel_args;   // raw kernel parameters, verbatim
-    std::vector<std::string> qemu_args;     // one QEMU argv word each
-    std::string user_net;                   // appended to the user-mode NIC's options
-    unsigned timeout_seconds = 0;           // 0: none
+    std::vector<std::string> appends;      // b2c options, verbatim
+    std::vector<std::string> kernel_args;  // raw kernel parameters, verbatim
+    std::vector<std::string> qemu_args;    // one QEMU argv word each
+    std::string user_net;                  // appended to the user-mode NIC's options
+    unsigned timeout_seconds = 0;          // 0: none
     std::optional<std::string> image;
     std::optional<std::string> command;
     std::optional<std::string> workdir;

@@ -14,16 +14,14 @@ namespace {
 void check_carriable(const std::string& what, const std::string& value)
 {
     if (value.find('"') != std::string::npos)
-        throw UsageError(fmt::format(
-            "{} contains a double quote (\"), which the kernel command line cannot carry "
-            "inside b2c.run: use single quotes instead",
-            what));
+        throw UsageError(fmt::format("{} contains a double quote (\"), which the kernel command line cannot carry "
+                                     "inside b2c.run: use single quotes instead",
+                                     what));
     for (unsigned char c : value)
         if (c < 0x20 && c != '\t')
-            throw UsageError(fmt::format(
-                "{} contains a control character (newline?), which the kernel command line "
-                "cannot carry: write it on one line",
-                what));
+            throw UsageError(fmt::format("{} contains a control character (newline?), which the kernel command line "
+                                         "cannot carry: write it on one line",
+                                         what));
 }
 
 // QEMU's option parser takes ',' as a separator; ",," is a literal comma.
@@ -63,13 +61,11 @@ std::vector<std::string> trio_b2c_options(const VmOptions& options, bool stdin_i
         const auto& dir = *options.workdir;
         check_carriable("--workdir", dir);
         if (dir.find(':') != std::string::npos)
-            throw UsageError(fmt::format(
-                "--workdir '{}' contains ':', which podman's -v cannot take: use another folder",
-                dir));
+            throw UsageError(
+                fmt::format("--workdir '{}' contains ':', which podman's -v cannot take: use another folder", dir));
         b2c.push_back(fmt::format("b2c.filesystem={0},type=9p,src={0}", kWorkdirTag));
         b2c.push_back(fmt::format("b2c.volume={0},filesystem={0}", kWorkdirTag));
-        run_words.insert(run_words.end(),
-                         {"-v", fmt::format("{}:{}", kWorkdirTag, dir), "-w", dir});
+        run_words.insert(run_words.end(), {"-v", fmt::format("{}:{}", kWorkdirTag, dir), "-w", dir});
     }
     auto image = rewrite_loopback_image(*options.image);
     check_carriable("--image", image.ref);
@@ -96,39 +92,46 @@ std::string kernel_cmdline(const VmOptions& options, bool stdin_is_tty)
     words.insert(words.end(), trio.begin(), trio.end());
     auto cmdline = join(words, " ");
     if (cmdline.size() >= kMaxKernelCmdline)
-        throw UsageError(fmt::format(
-            "the kernel command line would be {} bytes, but the kernel takes at most {}: "
-            "shorten the command (put it in a script in --workdir) or the --append options",
-            cmdline.size(), kMaxKernelCmdline - 1));
+        throw UsageError(fmt::format("the kernel command line would be {} bytes, but the kernel takes at most {}: "
+                                     "shorten the command (put it in a script in --workdir) or the --append options",
+                                     cmdline.size(), kMaxKernelCmdline - 1));
     return cmdline;
 }
 
-std::vector<std::string> qemu_argv(const VmOptions& options, Accel accel,
-                                   const std::string& cmdline)
+std::vector<std::string> qemu_argv(const VmOptions& options, Accel accel, const std::string& cmdline)
 {
     bool kvm = accel == Accel::kvm;
     std::vector<std::string> argv{
         kQemuBinary,
-        "-machine", "q35",
-        "-accel", kvm ? "kvm" : "tcg",
-        "-cpu", kvm ? "host" : "max",
-        "-m", std::to_string(options.memory_mib),
-        "-smp", std::to_string(options.cpus),
-        "-nographic", "-no-reboot",
-        "-serial", "mon:stdio",
-        "-kernel", options.kernel,
-        "-initrd", options.initramfs,
-        "-append", cmdline,
-        "-nic", options.user_net.empty() ? std::string("user,model=virtio-net-pci")
-                                         : fmt::format("user,model=virtio-net-pci,{}", options.user_net),
+        "-machine",
+        "q35",
+        "-accel",
+        kvm ? "kvm" : "tcg",
+        "-cpu",
+        kvm ? "host" : "max",
+        "-m",
+        std::to_string(options.memory_mib),
+        "-smp",
+        std::to_string(options.cpus),
+        "-nographic",
+        "-no-reboot",
+        "-serial",
+        "mon:stdio",
+        "-kernel",
+        options.kernel,
+        "-initrd",
+        options.initramfs,
+        "-append",
+        cmdline,
+        "-nic",
+        options.user_net.empty() ? std::string("user,model=virtio-net-pci")
+                                 : fmt::format("user,model=virtio-net-pci,{}", options.user_net),
     };
     for (const auto& disk : options.disks)
-        argv.insert(argv.end(),
-                    {"-drive", fmt::format("file={},format=raw,if=virtio", qemu_escape(disk))});
+        argv.insert(argv.end(), {"-drive", fmt::format("file={},format=raw,if=virtio", qemu_escape(disk))});
     if (options.workdir)
-        argv.insert(argv.end(),
-                    {"-virtfs", fmt::format("local,path={},mount_tag={},security_model=none",
-                                            qemu_escape(*options.workdir), kWorkdirTag)});
+        argv.insert(argv.end(), {"-virtfs", fmt::format("local,path={},mount_tag={},security_model=none",
+                                                        qemu_escape(*options.workdir), kWorkdirTag)});
     argv.insert(argv.end(), options.qemu_args.begin(), options.qemu_args.end());
     return argv;
 }

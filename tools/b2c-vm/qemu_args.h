@@ -32,7 +32,6 @@ std::vector<std::string> trio_b2c_options(const VmOptions& options, bool stdin_i
 std::string kernel_cmdline(const VmOptions& options, bool stdin_is_tty);
 
 // QEMU's argv (argv[0] is the binary name) for `accel` (kvm or tcg).
-std::vector<std::string> qemu_argv(const VmOptions& options, Accel accel,
-                                   const std::string& cmdline);
+std::vector<std::string> qemu_argv(const VmOptions& options, Accel accel, const std::string& cmdline);
 
 }  // namespace b2c::vm

@@ -40,14 +40,13 @@ class QemuProcess {
 public:
     QemuProcess(const std::vector<std::string>& argv)
     {
-        auto exe = argv.at(0).find('/') == std::string::npos ? bp::search_path(argv[0])
-                                                             : boost::filesystem::path(argv[0]);
+        auto exe =
+            argv.at(0).find('/') == std::string::npos ? bp::search_path(argv[0]) : boost::filesystem::path(argv[0]);
         if (exe.empty())
-            throw QemuStartError(fmt::format(
-                "{} not found in PATH: install QEMU (Debian: qemu-system-x86)", argv[0]));
+            throw QemuStartError(fmt::format("{} not found in PATH: install QEMU (Debian: qemu-system-x86)", argv[0]));
         try {
-            child_ = bp::child(exe, bp::args(std::vector<std::string>(argv.begin() + 1, argv.end())),
-                               bp::std_out > pipe_);
+            child_ =
+                bp::child(exe, bp::args(std::vector<std::string>(argv.begin() + 1, argv.end())), bp::std_out > pipe_);
         } catch (const bp::process_error& e) {
             throw QemuStartError(fmt::format("cannot start {}: {}", exe.string(), e.what()));
         }
@@ -91,8 +90,7 @@ private:
     bp::child child_;
 };
 
-int poll_timeout_ms(Clock::time_point now, std::optional<Clock::time_point> a,
-                    std::optional<Clock::time_point> b)
+int poll_timeout_ms(Clock::time_point now, std::optional<Clock::time_point> a, std::optional<Clock::time_point> b)
 {
     std::optional<Clock::time_point> next = a;
     if (b && (!next || *b < *next))
@@ -105,8 +103,7 @@ int poll_timeout_ms(Clock::time_point now, std::optional<Clock::time_point> a,
 
 }  // namespace
 
-RunResult run_qemu(const std::vector<std::string>& argv, const RunSettings& settings,
-                   SignalWatch& signals)
+RunResult run_qemu(const std::vector<std::string>& argv, const RunSettings& settings, SignalWatch& signals)
 {
     QemuProcess qemu(argv);
     ConsoleWatcher watcher;
@@ -129,8 +126,7 @@ RunResult run_qemu(const std::vector<std::string>& argv, const RunSettings& sett
         }
         std::array<pollfd, 2> fds{{{qemu.output_fd(), POLLIN, 0}, {signals.fd(), POLLIN, 0}}};
         int ready = ::poll(fds.data(), fds.size(),
-                           poll_timeout_ms(now, settings.deadline,
-                                           holding ? probe_deadline : std::nullopt));
+                           poll_timeout_ms(now, settings.deadline, holding ? probe_deadline : std::nullopt));
         if (ready < 0 && errno != EINTR)
             throw std::system_error(errno, std::generic_category(), "poll");
         if (int signal = signals.take()) {

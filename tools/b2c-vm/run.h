@@ -46,7 +46,6 @@ struct RunSettings {
 };
 
 // Throws QemuStartError when argv[0] cannot be found or started.
-RunResult run_qemu(const std::vector<std::string>& argv, const RunSettings& settings,
-                   SignalWatch& signals);
+RunResult run_qemu(const std::vector<std::string>& argv, const RunSettings& settings, SignalWatch& signals);
 
 }  // namespace b2c::vm

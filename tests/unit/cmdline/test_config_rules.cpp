@@ -71,8 +71,8 @@ TEST_CASE("has_errors: warnings alone are not errors")
 TEST_CASE("secrets() lists every secret once")
 {
     auto config = parse_config("b2c.login=r,username=u,password=pw1 b2c.login=q,username=u,password=pw1 "
-                               "b2c.minio=s,http://h,ak,sk b2c.volume=v,fscrypt_key=" + key64 +
-                               ",encrypt_key=ek,mirror=s/b,pull_on=changes,push_on=changes");
+                               "b2c.minio=s,http://h,ak,sk b2c.volume=v,fscrypt_key=" +
+                               key64 + ",encrypt_key=ek,mirror=s/b,pull_on=changes,push_on=changes");
     CHECK(config.diagnostics.empty());
     CHECK(config.secrets() == Words{"pw1", "ak", "sk", key64, "ek"});
 }
@@ -81,8 +81,11 @@ TEST_CASE("secrets never appear in diagnostics")
 {
     std::string line = "b2c.login=r,username=u,password=hunter22,bogus b2c.login=r,password=\"hunter33\" "
                        "b2c.minio=s,https://h,accessAAAA,secretBBBB,extra b2c.minio=s,https://h,accessAAAA,secretBBBB "
-                       "b2c.volume=v,fscrypt_key=" + key64 + ",encrypt_key=custCCCC,bad "
-                       "b2c.volume=w,fscrypt_key=" + key64 + ",filesystem=nope,encrypt_key=custDDDD";
+                       "b2c.volume=v,fscrypt_key=" +
+                       key64 +
+                       ",encrypt_key=custCCCC,bad "
+                       "b2c.volume=w,fscrypt_key=" +
+                       key64 + ",filesystem=nope,encrypt_key=custDDDD";
     auto config = parse_config(line);
     CHECK(config.has_errors());
     for (const auto& d : config.diagnostics) {
@@ -112,21 +115,23 @@ TEST_CASE("describe: every family, secrets as ***")
         "route=10.1.0.0/16:10.0.0.254,nameserver=9.9.9.9,forward b2c.hostname=web b2c.ntp_peer=auto b2c.keymap=fr "
         "b2c.extra_args_url=https://x/y b2c.cache_device=auto b2c.swap=1G b2c.filesystem=fs,src=/dev/sdb1,type=ext4,"
         "opts=ro|noatime b2c.minio=s3,https://h,accessAAAA,secretBBBB b2c.volume=v,filesystem=fs,fscrypt_key=" +
-        key64 + ",mirror=s3/b/p,pull_on=pipeline_start,push_on=changes,exclude=*.o,encrypt_key=custCCCC,preserve "
+        key64 +
+        ",mirror=s3/b/p,pull_on=pipeline_start,push_on=changes,exclude=*.o,encrypt_key=custCCCC,preserve "
         "b2c.insmods=e1000 b2c.poweroff_delay=5 b2c.shutdown_cmd=\"poweroff -f\" b2c.reboot_cmd=\"sh -c 'reboot -f'\"");
     REQUIRE(config.diagnostics.empty());
     auto text = describe(config);
     INFO(text);
-    for (auto part : {"run: -ti alpine", "service: svc", "post: post", "pipefail", "login: docker.io as me, password ***",
-                      "interface eth0: address 10.0.0.2/24, gateway 10.0.0.1, route 10.1.0.0/16 via 10.0.0.254, "
-                      "nameserver 9.9.9.9, forward",
-                      "hostname: web", "ntp peer: pool.ntp.org", "keymap: fr", "extra args from: https://x/y",
-                      "cache: auto", "swap: 1073741824 bytes", "filesystem fs: src /dev/sdb1, type ext4, opts ro|noatime",
-                      "minio s3: https://h, keys ***",
-                      "volume v: filesystem fs, fscrypt key ***, pull from s3/b/p on pipeline_start, push to s3/b/p on "
-                      "changes, preserve, exclude *.o, encrypt key ***",
-                      "modules: e1000", "poweroff delay: 5 s", "shutdown command: poweroff -f",
-                      "reboot command: sh -c 'reboot -f'"})
+    for (auto part :
+         {"run: -ti alpine", "service: svc", "post: post", "pipefail", "login: docker.io as me, password ***",
+          "interface eth0: address 10.0.0.2/24, gateway 10.0.0.1, route 10.1.0.0/16 via 10.0.0.254, "
+          "nameserver 9.9.9.9, forward",
+          "hostname: web", "ntp peer: pool.ntp.org", "keymap: fr", "extra args from: https://x/y", "cache: auto",
+          "swap: 1073741824 bytes", "filesystem fs: src /dev/sdb1, type ext4, opts ro|noatime",
+          "minio s3: https://h, keys ***",
+          "volume v: filesystem fs, fscrypt key ***, pull from s3/b/p on pipeline_start, push to s3/b/p on "
+          "changes, preserve, exclude *.o, encrypt key ***",
+          "modules: e1000", "poweroff delay: 5 s", "shutdown command: poweroff -f",
+          "reboot command: sh -c 'reboot -f'"})
         CHECK(contains(text, part));
     for (auto secret : {"hunter22", "accessAAAA", "secretBBBB", "custCCCC"})
         CHECK_FALSE(contains(text, secret));
@@ -151,7 +156,8 @@ TEST_CASE("the examples of the spec parse without diagnostics")
              "b2c.iface=eth1,address=192.168.42.1/24 b2c.run=\"-t docker.io/ntop/ntopng:stable -i eth1\"",
              "b2c.cache_device=auto b2c.volume=vdata b2c.run=\"-it -v vdata:/data docker.io/alpine:3.20\" "
              "b2c.run=\"-it -v vdata:/data docker.io/debian:12-slim\"",
-             "b2c.filesystem=fs-disk,type=ext4,src=/dev/sdb1 b2c.filesystem=fs-nfs,type=nfs,src=192.168.42.254:/,opts=ro "
+             "b2c.filesystem=fs-disk,type=ext4,src=/dev/sdb1 "
+             "b2c.filesystem=fs-nfs,type=nfs,src=192.168.42.254:/,opts=ro "
              "b2c.volume=vol-disk,filesystem=fs-disk b2c.volume=vol-nfs,filesystem=fs-nfs "
              "b2c.run=\"-it -v vol-disk:/mnt/disk -v vol-nfs:/mnt/nfs docker.io/alpine:3.20\"",
              "b2c.minio=srv-s3,https://192.168.42.254,$access_key,$secret_key "

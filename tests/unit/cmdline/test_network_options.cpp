@@ -128,8 +128,8 @@ TEST_CASE("b2c.hostname")
 {
     CHECK(parse_config("b2c.hostname=ntop").network.hostname == "ntop");
     CHECK(parse_config("b2c.hostname=web-1.example.org").network.hostname == "web-1.example.org");
-    for (auto bad : {"b2c.hostname=web_1", "b2c.hostname=a..b", "b2c.hostname=.a", "b2c.hostname=",
-                     "b2c.hostname=a/b"}) {
+    for (auto bad :
+         {"b2c.hostname=web_1", "b2c.hostname=a..b", "b2c.hostname=.a", "b2c.hostname=", "b2c.hostname=a/b"}) {
         auto config = parse_config(bad);
         CHECK(config.network.hostname == "boot2container");
         CHECK(contains(only_error(config), "b2c.hostname"));
@@ -147,7 +147,8 @@ TEST_CASE("b2c.ntp_peer")
     CHECK(parse_config("b2c.ntp_peer=0.fr.pool.ntp.org").network.ntp_peer == "0.fr.pool.ntp.org");
     CHECK(parse_config("b2c.ntp_peer=192.168.1.1").network.ntp_peer == "192.168.1.1");
     CHECK_FALSE(parse_config("b2c.ntp_peer=auto b2c.ntp_peer=none").network.ntp_peer);
-    CHECK(contains(only_error(parse_config("b2c.ntp_peer=a_b")), "b2c.ntp_peer: 'a_b' is not a peer (expected none, auto"));
+    CHECK(contains(only_error(parse_config("b2c.ntp_peer=a_b")),
+                   "b2c.ntp_peer: 'a_b' is not a peer (expected none, auto"));
     CHECK(contains(only_error(parse_config("b2c.ntp_peer=:123")), "b2c.ntp_peer: ':123' is not a peer"));
 }
 

@@ -87,7 +87,8 @@ TEST_CASE("secrets: the printed command line masks them in place")
     CHECK(redact_cmdline("b2c.minio=s,https://h,AK,SK b2c.volume=v,fscrypt_key=\"K\"") ==
           "b2c.minio=s,https://h,***,*** b2c.volume=v,fscrypt_key=\"***\"");
     // The quotes around a whole value stay where they are.
-    CHECK(redact_cmdline("b2c.minio=\"gw,http://h:9000,AK,SK\" quiet") == "b2c.minio=\"gw,http://h:9000,***,***\" quiet");
+    CHECK(redact_cmdline("b2c.minio=\"gw,http://h:9000,AK,SK\" quiet") ==
+          "b2c.minio=\"gw,http://h:9000,***,***\" quiet");
     CHECK(redact_cmdline("b2c.minio=s,https://me:pw@h:9000,AK,SK") == "b2c.minio=s,https://***@h:9000,***,***");
 }
 

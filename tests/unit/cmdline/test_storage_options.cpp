@@ -114,7 +114,8 @@ TEST_CASE("b2c.volume: plain and the paper's examples")
     CHECK(config.diagnostics.empty());
     CHECK(config.storage.volumes.at(0).filesystem == "fs-disk");
 
-    config = parse_config(minio + "b2c.volume=vol-s3,mirror=srv-s3/bucket,pull_on=pipeline_start,push_on=container_end");
+    config =
+        parse_config(minio + "b2c.volume=vol-s3,mirror=srv-s3/bucket,pull_on=pipeline_start,push_on=container_end");
     CHECK(config.diagnostics.empty());
     const auto& volume = config.storage.volumes.at(0);
     REQUIRE(volume.pull_from);
@@ -129,10 +130,11 @@ TEST_CASE("b2c.volume: plain and the paper's examples")
 
 TEST_CASE("b2c.volume: every sub-option")
 {
-    auto config = parse_config(minio + "b2c.volume=v1,expiration=pipeline_end,fscrypt_key=" + key64 +
-                               ",fscrypt_reset_key,pull_from=srv-s3/in/a/b,push_to=srv-s3/out,"
-                               "pull_on=pipeline_start|container_start,push_on=changes|pipeline_end|container_end,"
-                               "overwrite,remove,exclude=*.tmp,exclude=\"cache/*\",preserve,encrypt_key=ssecustomerkey");
+    auto config =
+        parse_config(minio + "b2c.volume=v1,expiration=pipeline_end,fscrypt_key=" + key64 +
+                     ",fscrypt_reset_key,pull_from=srv-s3/in/a/b,push_to=srv-s3/out,"
+                     "pull_on=pipeline_start|container_start,push_on=changes|pipeline_end|container_end,"
+                     "overwrite,remove,exclude=*.tmp,exclude=\"cache/*\",preserve,encrypt_key=ssecustomerkey");
     CHECK(config.diagnostics.empty());
     const auto& v = config.storage.volumes.at(0);
     CHECK(v.expiration == VolumeConfig::Expiration::pipeline_end);

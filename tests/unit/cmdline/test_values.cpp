@@ -18,8 +18,8 @@ TEST_CASE("ipv4: parse and print")
 
 TEST_CASE("ipv4: strict dotted quad")
 {
-    for (auto bad : {"", "10.0.2", "10.0.2.15.1", "10.0.2.300", "10.0.2.-1", "010.0.2.15", "10.0.2.15 ",
-                     "a.b.c.d", "10..2.15", "10.0.2.", "1e1.0.0.1", "4294967296.0.0.1"})
+    for (auto bad : {"", "10.0.2", "10.0.2.15.1", "10.0.2.300", "10.0.2.-1", "010.0.2.15", "10.0.2.15 ", "a.b.c.d",
+                     "10..2.15", "10.0.2.", "1e1.0.0.1", "4294967296.0.0.1"})
         CHECK_THROWS_AS(parse_ipv4(bad), std::invalid_argument);
     CHECK_THROWS_WITH(parse_ipv4("10.0.2.300"), Catch::Contains("10.0.2.300") && Catch::Contains("A.B.C.D"));
 }
@@ -36,8 +36,8 @@ TEST_CASE("cidr: parse and print")
 
 TEST_CASE("cidr: the prefix length is required, 0 to 32")
 {
-    for (auto bad : {"10.0.2.15", "10.0.2.15/", "10.0.2.15/33", "10.0.2.15/-1", "10.0.2.15/08", "10.0.2.300/24",
-                     "/24", "10.0.2.15/24/1", "10.0.2.15/a"})
+    for (auto bad : {"10.0.2.15", "10.0.2.15/", "10.0.2.15/33", "10.0.2.15/-1", "10.0.2.15/08", "10.0.2.300/24", "/24",
+                     "10.0.2.15/24/1", "10.0.2.15/a"})
         CHECK_THROWS_AS(parse_cidr(bad), std::invalid_argument);
     CHECK_THROWS_WITH(parse_cidr("10.0.2.15"), Catch::Contains("A.B.C.D/N"));
 }

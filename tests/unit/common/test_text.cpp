@@ -33,7 +33,8 @@ TEST_CASE("redact: every occurrence of every secret, however short")
     CHECK(redact("k1 k2", {"k1", "k2"}) == "*** ***");
 }
 
-TEST_CASE("IPv4 addresses and netmasks as text", "[text]") {
+TEST_CASE("IPv4 addresses and netmasks as text", "[text]")
+{
     CHECK(ipv4_to_string(0x0a00020f) == "10.0.2.15");
     CHECK(ipv4_list_to_string({0x01010101, 0x08080808}, ",") == "1.1.1.1,8.8.8.8");
     CHECK(netmask_to_prefix(0xffffff00) == 24);

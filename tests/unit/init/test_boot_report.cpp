@@ -65,8 +65,8 @@ TEST_CASE("the runtime summary has the original's six fields, in order")
 {
     auto lines = runtime_summary_lines();
     REQUIRE(lines.size() == 6);
-    const char* fields[] = {"Linux version: ", "Boot2container version: ", "Architecture: ", "CPU: ", "RAM: ",
-                            "Block devices: "};
+    const char* fields[] = {
+        "Linux version: ", "Boot2container version: ", "Architecture: ", "CPU: ", "RAM: ", "Block devices: "};
     for (std::size_t i = 0; i < 6; ++i)
         CHECK(lines[i].rfind(fields[i], 0) == 0);
 }

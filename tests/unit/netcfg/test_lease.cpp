@@ -17,13 +17,15 @@ const MacAddress mac{0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
 constexpr std::uint32_t our_address = 0x0a00020f;  // 10.0.2.15
 constexpr std::uint32_t server = 0x0a000202;       // 10.0.2.2
 
-std::uint32_t u32_at(const std::vector<std::uint8_t>& bytes, std::size_t at) {
+std::uint32_t u32_at(const std::vector<std::uint8_t>& bytes, std::size_t at)
+{
     return std::uint32_t{bytes[at]} << 24 | std::uint32_t{bytes[at + 1]} << 16 | std::uint32_t{bytes[at + 2]} << 8 |
            bytes[at + 3];
 }
 
 // Whether option `code` is in the options area of an encoded message.
-bool has_option(const std::vector<std::uint8_t>& bytes, std::uint8_t code) {
+bool has_option(const std::vector<std::uint8_t>& bytes, std::uint8_t code)
+{
     for (std::size_t at = bootp_fixed_size + 4; at < bytes.size();) {
         auto current = bytes[at];
         if (current == dhcp_option::end)
@@ -39,7 +41,8 @@ bool has_option(const std::vector<std::uint8_t>& bytes, std::uint8_t code) {
     return false;
 }
 
-DhcpLease sample_lease() {
+DhcpLease sample_lease()
+{
     DhcpLease lease;
     lease.interface = "eth0";
     lease.ifindex = 2;
@@ -57,7 +60,8 @@ DhcpLease sample_lease() {
     return lease;
 }
 
-DhcpMessage ack_for(std::uint32_t address) {
+DhcpMessage ack_for(std::uint32_t address)
+{
     DhcpMessage ack;
     ack.op = bootp_reply;
     ack.type = DhcpMessageType::ack;
@@ -70,7 +74,8 @@ DhcpMessage ack_for(std::uint32_t address) {
 
 }  // namespace
 
-TEST_CASE("T1 and T2 default to 0.5 and 0.875 of the lease", "[lease]") {
+TEST_CASE("T1 and T2 default to 0.5 and 0.875 of the lease", "[lease]")
+{
     auto times = lease_times(3600, std::nullopt, std::nullopt);
     CHECK(times.lease == 3600);
     CHECK(times.renewal == 1800);
@@ -82,14 +87,16 @@ TEST_CASE("T1 and T2 default to 0.5 and 0.875 of the lease", "[lease]") {
     CHECK(times.rebinding == 3150);
 }
 
-TEST_CASE("the server's T1 and T2 are kept when T1 <= T2 <= lease", "[lease]") {
+TEST_CASE("the server's T1 and T2 are kept when T1 <= T2 <= lease", "[lease]")
+{
     auto times = lease_times(120, 4, 7);
     CHECK(times.lease == 120);
     CHECK(times.renewal == 4);
     CHECK(times.rebinding == 7);
 }
 
-TEST_CASE("inconsistent T1 and T2 fall back to the defaults", "[lease]") {
+TEST_CASE("inconsistent T1 and T2 fall back to the defaults", "[lease]")
+{
     auto later_t1 = lease_times(3600, 3200, 3000);  // T1 after T2
     CHECK(later_t1.renewal == 1800);
     CHECK(later_t1.rebinding == 3150);
@@ -101,7 +108,8 @@ TEST_CASE("inconsistent T1 and T2 fall back to the defaults", "[lease]") {
     CHECK(t1_only_late.rebinding == 3150);
 }
 
-TEST_CASE("an infinite or missing lease time means nothing to renew", "[lease]") {
+TEST_CASE("an infinite or missing lease time means nothing to renew", "[lease]")
+{
     for (auto lease : {std::optional<std::uint32_t>{infinite_lease_seconds}, std::optional<std::uint32_t>{}}) {
         auto times = lease_times(lease, 10, 20);
         CHECK(times.lease == infinite_lease_seconds);
@@ -113,13 +121,15 @@ TEST_CASE("an infinite or missing lease time means nothing to renew", "[lease]")
     CHECK(is_infinite(lease));
 }
 
-TEST_CASE("the defaults of a very long lease do not overflow", "[lease]") {
+TEST_CASE("the defaults of a very long lease do not overflow", "[lease]")
+{
     auto times = lease_times(0xfffffffe, std::nullopt, std::nullopt);
     CHECK(times.renewal == 0x7fffffff);
     CHECK(times.rebinding == static_cast<std::uint32_t>(std::uint64_t{0xfffffffe} * 7 / 8));
 }
 
-TEST_CASE("set_lease_times reads options 51, 58 and 59", "[lease]") {
+TEST_CASE("set_lease_times reads options 51, 58 and 59", "[lease]")
+{
     DhcpMessage ack = ack_for(our_address);
     ack.lease_time = 86400;
     ack.renewal_time = 40000;
@@ -132,7 +142,8 @@ TEST_CASE("set_lease_times reads options 51, 58 and 59", "[lease]") {
     CHECK_FALSE(is_infinite(lease));
 }
 
-TEST_CASE("the renewal DHCPREQUEST follows RFC 2131 table 5", "[lease][dhcp]") {
+TEST_CASE("the renewal DHCPREQUEST follows RFC 2131 table 5", "[lease][dhcp]")
+{
     auto message = make_renewal_request(0xcafe0001, mac, "b2c", our_address);
     auto bytes = encode_dhcp(message);
 
@@ -161,7 +172,8 @@ TEST_CASE("the renewal DHCPREQUEST follows RFC 2131 table 5", "[lease][dhcp]") {
     CHECK(decoded.parameter_request_list == default_parameter_request_list());
 }
 
-TEST_CASE("the selecting DHCPREQUEST keeps its requested address and server id", "[lease][dhcp]") {
+TEST_CASE("the selecting DHCPREQUEST keeps its requested address and server id", "[lease][dhcp]")
+{
     DhcpMessage offer = ack_for(our_address);
     offer.type = DhcpMessageType::offer;
     auto request = decode_dhcp(encode_dhcp(make_request(1, mac, "", offer)));
@@ -170,7 +182,8 @@ TEST_CASE("the selecting DHCPREQUEST keeps its requested address and server id",
     CHECK(request.server_id == server);
 }
 
-TEST_CASE("an ACK to a renewal restarts the lease's times from the request", "[lease]") {
+TEST_CASE("an ACK to a renewal restarts the lease's times from the request", "[lease]")
+{
     auto old = sample_lease();
     const auto sent = old.acquired + std::chrono::seconds(1800);
     auto ack = ack_for(our_address);
@@ -191,7 +204,8 @@ TEST_CASE("an ACK to a renewal restarts the lease's times from the request", "[l
     CHECK(same_configuration(old, lease));
 }
 
-TEST_CASE("an ACK that changes the address, routers or DNS must be re-applied", "[lease]") {
+TEST_CASE("an ACK that changes the address, routers or DNS must be re-applied", "[lease]")
+{
     auto old = sample_lease();
     const auto sent = old.acquired;
 

@@ -16,7 +16,8 @@ namespace {
 const LeaseClock::time_point start = LeaseClock::time_point{} + std::chrono::hours(10);
 constexpr milliseconds rfc_minimum{60000};
 
-DhcpLease lease_of(std::uint32_t lease, std::uint32_t t1, std::uint32_t t2) {
+DhcpLease lease_of(std::uint32_t lease, std::uint32_t t1, std::uint32_t t2)
+{
     DhcpLease result;
     result.lease_seconds = lease;
     result.renewal_seconds = t1;
@@ -25,11 +26,15 @@ DhcpLease lease_of(std::uint32_t lease, std::uint32_t t1, std::uint32_t t2) {
     return result;
 }
 
-LeaseClock::time_point at(double offset_seconds) {
+LeaseClock::time_point at(double offset_seconds)
+{
     return start + std::chrono::duration_cast<LeaseClock::duration>(std::chrono::duration<double>(offset_seconds));
 }
 
-double offset(LeaseClock::time_point point) { return std::chrono::duration<double>(point - start).count(); }
+double offset(LeaseClock::time_point point)
+{
+    return std::chrono::duration<double>(point - start).count();
+}
 
 struct Sent {
     LeasePhase phase;
@@ -37,7 +42,8 @@ struct Sent {
 };
 
 // Follows the plans with no server answering, the clock jumping to each wake.
-std::vector<Sent> unanswered_requests(const DhcpLease& lease, milliseconds minimum, LeasePhase& last_phase) {
+std::vector<Sent> unanswered_requests(const DhcpLease& lease, milliseconds minimum, LeasePhase& last_phase)
+{
     std::vector<Sent> sent;
     std::optional<LeaseClock::time_point> last_request;
     auto now = start;
@@ -58,7 +64,8 @@ std::vector<Sent> unanswered_requests(const DhcpLease& lease, milliseconds minim
 
 }  // namespace
 
-TEST_CASE("a bound lease waits for T1", "[schedule]") {
+TEST_CASE("a bound lease waits for T1", "[schedule]")
+{
     auto lease = lease_of(3600, 1800, 3150);
     auto plan = plan_renewal(lease, at(0), std::nullopt, rfc_minimum);
     CHECK(plan.phase == LeasePhase::bound);
@@ -67,7 +74,8 @@ TEST_CASE("a bound lease waits for T1", "[schedule]") {
     CHECK(plan_renewal(lease, at(1799.999), std::nullopt, rfc_minimum).phase == LeasePhase::bound);
 }
 
-TEST_CASE("at T1 a request goes at once, the next one halfway to T2", "[schedule]") {
+TEST_CASE("at T1 a request goes at once, the next one halfway to T2", "[schedule]")
+{
     auto lease = lease_of(3600, 1800, 3150);
     auto plan = plan_renewal(lease, at(1800), std::nullopt, rfc_minimum);
     CHECK(plan.phase == LeasePhase::renewing);
@@ -85,7 +93,8 @@ TEST_CASE("at T1 a request goes at once, the next one halfway to T2", "[schedule
     CHECK(plan.wake == at(2812.5));
 }
 
-TEST_CASE("retransmissions are never closer than the minimum, nor past T2", "[schedule]") {
+TEST_CASE("retransmissions are never closer than the minimum, nor past T2", "[schedule]")
+{
     auto lease = lease_of(3600, 1800, 3150);
     // 50 s before T2: half is 25 s, the minimum 60 s: the next step is T2 itself.
     auto plan = plan_renewal(lease, at(3100), at(3100), rfc_minimum);
@@ -95,7 +104,8 @@ TEST_CASE("retransmissions are never closer than the minimum, nor past T2", "[sc
     CHECK_FALSE(plan.send_request);
 }
 
-TEST_CASE("at T2 the client rebinds at once, then halfway to the end", "[schedule]") {
+TEST_CASE("at T2 the client rebinds at once, then halfway to the end", "[schedule]")
+{
     auto lease = lease_of(3600, 1800, 3150);
     auto plan = plan_renewal(lease, at(3150), at(3100), rfc_minimum);
     CHECK(plan.phase == LeasePhase::rebinding);
@@ -103,7 +113,8 @@ TEST_CASE("at T2 the client rebinds at once, then halfway to the end", "[schedul
     CHECK(plan.wake == at(3375));
 }
 
-TEST_CASE("the lease expires at its end, not a moment before", "[schedule]") {
+TEST_CASE("the lease expires at its end, not a moment before", "[schedule]")
+{
     auto lease = lease_of(3600, 1800, 3150);
     auto before = plan_renewal(lease, at(3599.999), at(3580), rfc_minimum);
     CHECK(before.phase == LeasePhase::rebinding);
@@ -114,7 +125,8 @@ TEST_CASE("the lease expires at its end, not a moment before", "[schedule]") {
     CHECK(plan_renewal(lease, at(100000), std::nullopt, rfc_minimum).phase == LeasePhase::expired);
 }
 
-TEST_CASE("an infinite lease is never renewed", "[schedule]") {
+TEST_CASE("an infinite lease is never renewed", "[schedule]")
+{
     auto lease = lease_of(infinite_lease_seconds, infinite_lease_seconds, infinite_lease_seconds);
     auto plan = plan_renewal(lease, at(1e9), std::nullopt, rfc_minimum);
     CHECK(plan.phase == LeasePhase::infinite);
@@ -122,7 +134,8 @@ TEST_CASE("an infinite lease is never renewed", "[schedule]") {
     CHECK(plan.wake == LeaseClock::time_point::max());
 }
 
-TEST_CASE("with no server answering: halving retransmissions, rebinding, then expiry", "[schedule]") {
+TEST_CASE("with no server answering: halving retransmissions, rebinding, then expiry", "[schedule]")
+{
     auto lease = lease_of(3600, 1800, 3150);
     LeasePhase last_phase{};
     auto sent = unanswered_requests(lease, rfc_minimum, last_phase);
@@ -143,7 +156,8 @@ TEST_CASE("with no server answering: halving retransmissions, rebinding, then ex
     }
 }
 
-TEST_CASE("a short test minimum gives a renewal and a rebinding within seconds", "[schedule]") {
+TEST_CASE("a short test minimum gives a renewal and a rebinding within seconds", "[schedule]")
+{
     // What the host tests get from dnsmasq: T1 4 s, T2 7 s, a 2 min lease, 1 s minimum.
     auto lease = lease_of(120, 4, 7);
     LeasePhase last_phase{};

@@ -21,22 +21,22 @@ inline bool contains(const std::vector<std::string>& words, const std::string& w
 
 struct Podman {
     std::vector<b2c::Command> calls;
-    std::map<std::string, int> exit_codes;          // image -> exit code
-    std::set<std::string> missing_images;           // create always fails
-    std::set<std::string> full_store_images;        // create fails: no space left on device
-    std::map<std::string, int> create_failures;     // image -> failures before success
-    std::set<std::string> damaged_images;           // start fails as crun does on missing files, until a prune
+    std::map<std::string, int> exit_codes;       // image -> exit code
+    std::set<std::string> missing_images;        // create always fails
+    std::set<std::string> full_store_images;     // create fails: no space left on device
+    std::map<std::string, int> create_failures;  // image -> failures before success
+    std::set<std::string> damaged_images;        // start fails as crun does on missing files, until a prune
     std::set<std::string> existing_volumes;
-    std::set<std::string> failing_logins;           // registries
-    std::set<std::string> failing_mounts;           // sources
-    std::set<std::string> labelled_volumes;         // created with --label
-    std::map<std::string, std::string> encrypted;   // directory -> raw key, as fscrypt would have it
-    std::vector<std::string> encryptions;           // directories given to encrypt(), in order
+    std::set<std::string> failing_logins;          // registries
+    std::set<std::string> failing_mounts;          // sources
+    std::set<std::string> labelled_volumes;        // created with --label
+    std::map<std::string, std::string> encrypted;  // directory -> raw key, as fscrypt would have it
+    std::vector<std::string> encryptions;          // directories given to encrypt(), in order
     std::vector<std::chrono::seconds> sleeps;
     std::vector<b2c::storage::MountSpec> mounts;
     std::map<std::string, std::vector<std::string>> created;  // id -> create argv
-    std::set<std::string> failing_pulls, failing_pushes;       // volume directories
-    std::vector<b2c::s3::Location> mirror_locations;           // as given, in order
+    std::set<std::string> failing_pulls, failing_pushes;      // volume directories
+    std::vector<b2c::s3::Location> mirror_locations;          // as given, in order
     std::vector<b2c::s3::MirrorOptions> mirror_options;
 
     b2c::pipeline::Runtime runtime()
@@ -72,7 +72,8 @@ struct Podman {
             mirror_options.push_back(options);
             b2c::s3::MirrorReport report;
             if ((pull ? failing_pulls : failing_pushes).count(dir))
-                report.failed = {"results/log.txt: HTTP 503 after 5 attempts", "results/junit.xml: HTTP 503 after 5 attempts"};
+                report.failed = {"results/log.txt: HTTP 503 after 5 attempts",
+                                 "results/junit.xml: HTTP 503 after 5 attempts"};
             else
                 report.copied = 1;
             return report;
@@ -141,7 +142,8 @@ struct Podman {
             const auto& image = a.back();
             if (full_store_images.count(image)) {
                 r.exit_code = 125;
-                r.output = "Error: writing blob: storing blob to file: write /var/tmp/storage: no space left on device\n";
+                r.output =
+                    "Error: writing blob: storing blob to file: write /var/tmp/storage: no space left on device\n";
             } else if (missing_images.count(image) || create_failures[image]-- > 0) {
                 r.exit_code = 125;
                 r.output = "Error: " + image + ": image not known\n";

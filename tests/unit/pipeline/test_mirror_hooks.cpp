@@ -69,8 +69,8 @@ TEST_CASE("pulls and pushes happen at their conditions, framed around each run c
                            when::sync_container_end | when::sync_pipeline_end);
     auto status = run_pipeline(config, podman.runtime());
     CHECK(status.status == 0);
-    CHECK(events(podman) == std::vector<std::string>{"pull", "pull", "run a", "push", "pull", "run b", "push",
-                                                     "run p", "push"});
+    CHECK(events(podman) ==
+          std::vector<std::string>{"pull", "pull", "run a", "push", "pull", "run b", "push", "run p", "push"});
     for (const auto& cmd : podman.calls)
         if (cmd.argv[0] == "mirror")
             CHECK(cmd.argv[2] == dir_of_v);  // the volume's own directory, asked to podman
@@ -133,8 +133,10 @@ TEST_CASE("a push that cannot start (bucket refused) is a failure too")
 {
     fake::Podman podman;
     auto runtime = podman.runtime();
-    runtime.mirror = [](MirrorDirection, const std::string&, const b2c::s3::Location&, const b2c::s3::MirrorOptions&)
-        -> b2c::s3::MirrorReport { throw std::runtime_error("listing srv/bucket: HTTP 403 AccessDenied"); };
+    runtime.mirror = [](MirrorDirection, const std::string&, const b2c::s3::Location&,
+                        const b2c::s3::MirrorOptions&) -> b2c::s3::MirrorReport {
+        throw std::runtime_error("listing srv/bucket: HTTP 403 AccessDenied");
+    };
     auto status = run_pipeline(mirrored(0, when::sync_pipeline_end), runtime);
     CHECK(status.status == 1);
     CHECK_THAT(status.failed_by, Catch::Contains("HTTP 403 AccessDenied"));
@@ -224,7 +226,8 @@ TEST_CASE("the change watcher calls back once a burst of changes settles, also i
     TempDir dir;
     Settled settled;
     SettleTiming timing{std::chrono::milliseconds(150), std::chrono::milliseconds(2000)};
-    ChangeWatcher watcher(dir.path, [&] { settled(); }, timing);
+    ChangeWatcher watcher(
+        dir.path, [&] { settled(); }, timing);
 
     for (int i = 0; i < 20; ++i)
         write(dir.path / fmt::format("f{}", i), "x");
@@ -249,7 +252,8 @@ TEST_CASE("a container that writes all the time is still pushed, every `longest`
     TempDir dir;
     Settled settled;
     SettleTiming timing{std::chrono::milliseconds(300), std::chrono::milliseconds(600)};
-    ChangeWatcher watcher(dir.path, [&] { settled(); }, timing);
+    ChangeWatcher watcher(
+        dir.path, [&] { settled(); }, timing);
     const auto start = std::chrono::steady_clock::now();
     while (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(1500)) {
         write(dir.path / "busy", "z");  // never quiet for 300 ms
@@ -276,10 +280,13 @@ TEST_CASE("whatever a push after changes throws stays in the watcher's thread")
     TempDir dir;
     Settled settled;
     SettleTiming timing{std::chrono::milliseconds(100), std::chrono::milliseconds(500)};
-    ChangeWatcher watcher(dir.path, [&] {
-        settled();
-        throw 42;  // not even a std::exception
-    }, timing);
+    ChangeWatcher watcher(
+        dir.path,
+        [&] {
+            settled();
+            throw 42;  // not even a std::exception
+        },
+        timing);
     write(dir.path / "a", "x");
     REQUIRE(settled.wait_for(1, std::chrono::seconds(5)));
     write(dir.path / "b", "y");

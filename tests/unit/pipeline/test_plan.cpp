@@ -89,8 +89,8 @@ TEST_CASE("the plan never shows a secret")
 
 TEST_CASE("an empty configuration only plans the clean-up")
 {
-    CHECK(plan_of(Config{}) == std::vector<std::string>{"podman container rm --all --force",
-                                                        "podman image prune --force"});
+    CHECK(plan_of(Config{}) ==
+          std::vector<std::string>{"podman container rm --all --force", "podman image prune --force"});
 }
 
 TEST_CASE("the plan shows expiring and encrypted volumes, in the order they are set up and released")

@@ -20,9 +20,7 @@ ContainerSpec spec(std::vector<std::string> args, std::string text)
 
 TEST_CASE("create_argv puts our flags first and the user's arguments after, unchanged")
 {
-    auto user = spec({"-ti", "-e", "MSG=hello world", "--network=none", "alpine", "sh", "-c",
-                      "echo $MSG"},
-                     "-ti ...");
+    auto user = spec({"-ti", "-e", "MSG=hello world", "--network=none", "alpine", "sh", "-c", "echo $MSG"}, "-ti ...");
     auto argv = create_argv(user, Status{});
     REQUIRE(argv.size() == 5 + 10 + user.args.size());
     CHECK(Argv(argv.begin(), argv.begin() + 5) ==
@@ -36,10 +34,8 @@ TEST_CASE("the B2C_PIPELINE_* environment describes the pipeline so far")
 {
     Status status;
     CHECK(pipeline_env(status) ==
-          std::vector<std::string>{"B2C_PIPELINE_STATUS=0", "B2C_PIPELINE_FAILED_BY=",
-                                   "B2C_PIPELINE_PREV_CONTAINER=",
-                                   "B2C_PIPELINE_PREV_CONTAINER_EXIT_CODE=0",
-                                   "B2C_PIPELINE_SHUTDOWN_MODE=default"});
+          std::vector<std::string>{"B2C_PIPELINE_STATUS=0", "B2C_PIPELINE_FAILED_BY=", "B2C_PIPELINE_PREV_CONTAINER=",
+                                   "B2C_PIPELINE_PREV_CONTAINER_EXIT_CODE=0", "B2C_PIPELINE_SHUTDOWN_MODE=default"});
     status = {3, "alpine false", "alpine sh -c 'exit 129'", 129, ShutdownMode::reboot};
     auto env = pipeline_env(status);
     CHECK(env[0] == "B2C_PIPELINE_STATUS=3");
@@ -54,20 +50,17 @@ TEST_CASE("the B2C_PIPELINE_* environment describes the pipeline so far")
 TEST_CASE("login_argv reads the password from stdin and honours tls_verify")
 {
     RegistryLogin login{"registry.local:5000", "me", "s3cret", true};
-    CHECK(login_argv(login) == Argv{"podman", "login", "-u", "me", "--password-stdin",
-                                    "registry.local:5000"});
+    CHECK(login_argv(login) == Argv{"podman", "login", "-u", "me", "--password-stdin", "registry.local:5000"});
     login.tls_verify = false;
     auto argv = login_argv(login);
-    CHECK(argv == Argv{"podman", "login", "--tls-verify=false", "-u", "me", "--password-stdin",
-                       "registry.local:5000"});
+    CHECK(argv == Argv{"podman", "login", "--tls-verify=false", "-u", "me", "--password-stdin", "registry.local:5000"});
     CHECK(std::find(argv.begin(), argv.end(), "s3cret") == argv.end());
 }
 
 TEST_CASE("start, inspect, stop and clean-up command lines")
 {
     CHECK(start_attached_argv("abc", false) == Argv{"podman", "start", "--attach", "abc"});
-    CHECK(start_attached_argv("abc", true) ==
-          Argv{"podman", "start", "--attach", "--interactive", "abc"});
+    CHECK(start_attached_argv("abc", true) == Argv{"podman", "start", "--attach", "--interactive", "abc"});
     CHECK(start_detached_argv("abc") == Argv{"podman", "start", "abc"});
     CHECK(inspect_exit_code_argv("abc") ==
           Argv{"podman", "container", "inspect", "--format", "{{.State.ExitCode}}", "abc"});
@@ -78,8 +71,7 @@ TEST_CASE("start, inspect, stop and clean-up command lines")
     CHECK(remove_all_containers_argv() == Argv{"podman", "container", "rm", "--all", "--force"});
     CHECK(prune_dangling_images_argv() == Argv{"podman", "image", "prune", "--force"});
     CHECK(prune_all_images_argv() == Argv{"podman", "image", "prune", "--all", "--force"});
-    CHECK(volume_mountpoint_argv("v") ==
-          Argv{"podman", "volume", "inspect", "--format", "{{.Mountpoint}}", "v"});
+    CHECK(volume_mountpoint_argv("v") == Argv{"podman", "volume", "inspect", "--format", "{{.Mountpoint}}", "v"});
 }
 
 TEST_CASE("create is retried with a growing delay")

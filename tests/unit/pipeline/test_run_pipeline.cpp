@@ -222,9 +222,7 @@ TEST_CASE("services start detached before the runs and stop at the end")
     config.pipeline.runs = {container("a")};
     run_pipeline(config, podman.runtime());
     auto lines = podman.lines();
-    auto pos = [&](const std::string& line) {
-        return std::find(lines.begin(), lines.end(), line) - lines.begin();
-    };
+    auto pos = [&](const std::string& line) { return std::find(lines.begin(), lines.end(), line) - lines.begin(); };
     auto start = pos("podman start id0");
     auto run = pos("podman start --attach id1");
     auto stop = pos("podman stop --time 10 id0");
@@ -395,9 +393,9 @@ TEST_CASE("the status line comes after the posts and end hooks, before the clean
     auto at = [&](const std::string& event) { return std::find(events.begin(), events.end(), event) - events.begin(); };
     auto over = at("report 3 over");
     REQUIRE(over < static_cast<long>(events.size()));
-    CHECK(at("watch '' 0") < at("create --privileged"));        // containers run without a limit
+    CHECK(at("watch '' 0") < at("create --privileged"));  // containers run without a limit
     CHECK(over < at("watch 'clean-up' 600"));
-    CHECK(at("watch 'clean-up' 600") < at("container rm"));      // the clean-up has one
+    CHECK(at("watch 'clean-up' 600") < at("container rm"));  // the clean-up has one
     CHECK(events.back() == "watch '' 0");
     // Both containers ran before the line: the post's start comes first.
     long last_start = 0;

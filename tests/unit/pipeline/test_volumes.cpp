@@ -54,8 +54,7 @@ long position(const std::vector<std::string>& lines, const std::string& line)
     return it == lines.end() ? -1 : static_cast<long>(it - lines.begin());
 }
 
-const std::string list_expiring =
-    "podman volume ls --filter label=b2c.expiration=pipeline_end --format {{.Name}}";
+const std::string list_expiring = "podman volume ls --filter label=b2c.expiration=pipeline_end --format {{.Name}}";
 
 }  // namespace
 
@@ -242,7 +241,7 @@ TEST_CASE("expiring volumes are listed and deleted with podman's own commands")
     CHECK(volume_create_argv("v", true) ==
           Argv{"podman", "volume", "create", "--label", "b2c.expiration=pipeline_end", "v"});
     CHECK(volume_create_argv("v") == Argv{"podman", "volume", "create", "v"});
-    CHECK(expiring_volumes_argv() == Argv{"podman", "volume", "ls", "--filter",
-                                          "label=b2c.expiration=pipeline_end", "--format", "{{.Name}}"});
+    CHECK(expiring_volumes_argv() ==
+          Argv{"podman", "volume", "ls", "--filter", "label=b2c.expiration=pipeline_end", "--format", "{{.Name}}"});
     CHECK(volume_remove_argv({"a", "b"}) == Argv{"podman", "volume", "rm", "--force", "a", "b"});
 }

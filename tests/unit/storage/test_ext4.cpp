@@ -2,8 +2,8 @@
 
 #include "storage/ext4.h"
 
-using b2c::storage::FsckVerdict;
 using b2c::storage::fsck_verdict;
+using b2c::storage::FsckVerdict;
 
 TEST_CASE("e2fsck -p exit codes")
 {
@@ -11,9 +11,9 @@ TEST_CASE("e2fsck -p exit codes")
     CHECK(fsck_verdict(1) == FsckVerdict::repaired);
     CHECK(fsck_verdict(2) == FsckVerdict::reboot_advised);
     CHECK(fsck_verdict(3) == FsckVerdict::reboot_advised);
-    CHECK(fsck_verdict(4) == FsckVerdict::failed);   // errors left uncorrected
-    CHECK(fsck_verdict(8) == FsckVerdict::failed);   // operational error
-    CHECK(fsck_verdict(12) == FsckVerdict::failed);  // cancelled
-    CHECK(fsck_verdict(-1) == FsckVerdict::failed);  // not run
-    CHECK(fsck_verdict(137) == FsckVerdict::failed); // killed
+    CHECK(fsck_verdict(4) == FsckVerdict::failed);    // errors left uncorrected
+    CHECK(fsck_verdict(8) == FsckVerdict::failed);    // operational error
+    CHECK(fsck_verdict(12) == FsckVerdict::failed);   // cancelled
+    CHECK(fsck_verdict(-1) == FsckVerdict::failed);   // not run
+    CHECK(fsck_verdict(137) == FsckVerdict::failed);  // killed
 }

@@ -15,10 +15,8 @@ TEST_CASE("filesystem options are joined with commas")
 TEST_CASE("9p gets virtio transport and 9p2000.L unless given")
 {
     CHECK(mount_options({"www", "www", "9p", {}}) == "trans=virtio,version=9p2000.L");
-    CHECK(mount_options({"www", "www", "9p", {"ro", "version=9p2000.u"}}) ==
-          "ro,version=9p2000.u,trans=virtio");
-    CHECK(mount_options({"www", "www", "9p", {"trans=tcp", "version=9p2000.L"}}) ==
-          "trans=tcp,version=9p2000.L");
+    CHECK(mount_options({"www", "www", "9p", {"ro", "version=9p2000.u"}}) == "ro,version=9p2000.u,trans=virtio");
+    CHECK(mount_options({"www", "www", "9p", {"trans=tcp", "version=9p2000.L"}}) == "trans=tcp,version=9p2000.L");
 }
 
 TEST_CASE("filesystem_mount_spec")

@@ -19,8 +19,7 @@ namespace {
 using b2c::GiB;
 using b2c::MiB;
 
-Disk disk(std::string name, std::uint64_t size, TableType table, Bus bus = Bus::sata_scsi,
-          unsigned sector_size = 512)
+Disk disk(std::string name, std::uint64_t size, TableType table, Bus bus = Bus::sata_scsi, unsigned sector_size = 512)
 {
     Disk d;
     d.name = name;
@@ -32,8 +31,7 @@ Disk disk(std::string name, std::uint64_t size, TableType table, Bus bus = Bus::
     return d;
 }
 
-Partition part(int number, std::uint64_t start, std::uint64_t size, bool logical = false,
-               bool extended = false)
+Partition part(int number, std::uint64_t start, std::uint64_t size, bool logical = false, bool extended = false)
 {
     Partition p;
     p.number = number;
@@ -185,8 +183,8 @@ TEST_CASE("MBR: logical partitions do not take primary slots; the extended one i
 {
     auto d = disk("sdb", 16 * GiB, TableType::dos);
     // 3 primaries, one of them extended [4G, 10G) with a single small logical inside.
-    d.partitions = {part(1, 1 * MiB, 1 * GiB), part(2, 2 * GiB, 1 * GiB),
-                    part(3, 4 * GiB, 6 * GiB, false, true), part(5, 4 * GiB + 1 * MiB, 1 * GiB, true)};
+    d.partitions = {part(1, 1 * MiB, 1 * GiB), part(2, 2 * GiB, 1 * GiB), part(3, 4 * GiB, 6 * GiB, false, true),
+                    part(5, 4 * GiB + 1 * MiB, 1 * GiB, true)};
     auto regions = offered(d);
     REQUIRE(regions.size() == 3);
     CHECK(regions[0] == Region{10 * GiB, 6 * GiB});  // not inside the extended partition
@@ -233,8 +231,7 @@ TEST_CASE("on a tie the faster bus wins: nvme, sata/scsi, virtio, other, mmc, us
 
 TEST_CASE("on a full tie the first disk wins")
 {
-    auto result = plan_cache_partition({disk("sda", 8 * GiB, TableType::none),
-                                        disk("sdb", 8 * GiB, TableType::none)});
+    auto result = plan_cache_partition({disk("sda", 8 * GiB, TableType::none), disk("sdb", 8 * GiB, TableType::none)});
     REQUIRE(result.plan);
     CHECK(result.plan->disk_index == 0);
 }

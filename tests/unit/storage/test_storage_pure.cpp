@@ -43,9 +43,9 @@ TEST_CASE("a swap header is one page that the kernel and blkid recognise")
     auto page = make_swap_header(64u << 20, 4096, uuid);
     REQUIRE(page.size() == 4096);
     CHECK(std::string(page.end() - 10, page.end()) == "SWAPSPACE2");
-    CHECK(u32_at(page, 1024) == 1);            // version
-    CHECK(u32_at(page, 1028) == 16384 - 1);    // last_page
-    CHECK(u32_at(page, 1032) == 0);            // nr_badpages
+    CHECK(u32_at(page, 1024) == 1);          // version
+    CHECK(u32_at(page, 1028) == 16384 - 1);  // last_page
+    CHECK(u32_at(page, 1032) == 0);          // nr_badpages
     CHECK(std::equal(uuid.begin(), uuid.end(), page.begin() + 1036));
     // The boot sector, the label and the bad-page list are zero.
     CHECK(std::all_of(page.begin(), page.begin() + 1024, [](auto b) { return b == 0; }));

@@ -50,7 +50,8 @@ TEST_CASE("virtual-host URLs put the bucket in the host name")
     e.url = "https://s3.amazonaws.com";
     e.virtual_host = true;
     CHECK(object_url(e, "examplebucket", "test.txt") == "https://examplebucket.s3.amazonaws.com/test.txt");
-    CHECK(object_url(e, "examplebucket", "", {{"lifecycle", ""}}) == "https://examplebucket.s3.amazonaws.com/?lifecycle=");
+    CHECK(object_url(e, "examplebucket", "", {{"lifecycle", ""}}) ==
+          "https://examplebucket.s3.amazonaws.com/?lifecycle=");
     e.url = "http://minio.lan:9000";
     CHECK(object_url(e, "b", "ключ") == "http://b.minio.lan:9000/%D0%BA%D0%BB%D1%8E%D1%87");
 }

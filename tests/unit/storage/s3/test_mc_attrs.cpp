@@ -20,7 +20,8 @@ TEST_CASE("attributes are written the way mc writes them")
     a.mode = 0100750;
     a.uname = "user";
     a.gname = "users";
-    CHECK(format_mc_attrs(a) == "atime:1700000000#123/gid:100/gname:users/mode:33256/mtime:1600000000#0/uid:1000/uname:user");
+    CHECK(format_mc_attrs(a) ==
+          "atime:1700000000#123/gid:100/gname:users/mode:33256/mtime:1600000000#0/uid:1000/uname:user");
     CHECK(parse_mc_attrs(format_mc_attrs(a)) == a);
     a.uname.clear();
     a.gname.clear();
@@ -29,8 +30,9 @@ TEST_CASE("attributes are written the way mc writes them")
 
 TEST_CASE("mc's attributes are read, malformed and unknown fields ignored")
 {
-    auto a = parse_mc_attrs("atime:1660571437#5/ctime:1660571437#0/gid:0/gname:root/mode:33188/mtime:1660571437#999999999/"
-                            "uid:0/uname:root/md5:abc");
+    auto a =
+        parse_mc_attrs("atime:1660571437#5/ctime:1660571437#0/gid:0/gname:root/mode:33188/mtime:1660571437#999999999/"
+                       "uid:0/uname:root/md5:abc");
     CHECK(a.atime == FileTime{1660571437, 5});
     CHECK(a.mtime == FileTime{1660571437, 999999999});
     CHECK(a.mode == 33188u);

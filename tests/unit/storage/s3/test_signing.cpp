@@ -124,12 +124,12 @@ TEST_CASE("SSE-C headers: the key, its MD5, and the order this libcurl signs the
     std::string key(32, 'k');
     auto sse = make_sse_c_key(key);
     REQUIRE(sse.headers.size() == 3);
-    CHECK(sse.headers[0] == std::pair<std::string, std::string>{"x-amz-server-side-encryption-customer-algorithm", "AES256"});
+    CHECK(sse.headers[0] ==
+          std::pair<std::string, std::string>{"x-amz-server-side-encryption-customer-algorithm", "AES256"});
     CHECK(sse.headers[1].second == b2c::encode_base64(key));
     CHECK(sse.headers[2].second == base64(md5(key)));
     CHECK(make_sse_c_key(b2c::encode_base64(key)).headers == sse.headers);  // the key may be given in base64
-    CHECK_THROWS_WITH(make_sse_c_key("short-secret"),
-                      Catch::Contains("32 bytes") && !Catch::Contains("short-secret"));
+    CHECK_THROWS_WITH(make_sse_c_key("short-secret"), Catch::Contains("32 bytes") && !Catch::Contains("short-secret"));
 
     auto request = example_request("GET", "k");
     request.headers = sse.headers;
@@ -141,8 +141,9 @@ TEST_CASE("SSE-C headers: the key, its MD5, and the order this libcurl signs the
     // hint for SignatureDoesNotMatch relies on this detection being right.
     std::string aws_order = "x-amz-server-side-encryption-customer-algorithm;x-amz-server-side-encryption-customer-key;"
                             "x-amz-server-side-encryption-customer-key-md5";
-    std::string curl_788_order = "x-amz-server-side-encryption-customer-algorithm;"
-                                 "x-amz-server-side-encryption-customer-key-md5;x-amz-server-side-encryption-customer-key";
+    std::string curl_788_order =
+        "x-amz-server-side-encryption-customer-algorithm;"
+        "x-amz-server-side-encryption-customer-key-md5;x-amz-server-side-encryption-customer-key";
     std::string expected = curl_misorders_prefixed_headers() ? curl_788_order : aws_order;
     CHECK(result.signed_headers == "host;x-amz-content-sha256;x-amz-date;" + expected);
 }

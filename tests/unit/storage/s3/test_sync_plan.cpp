@@ -21,12 +21,12 @@ bool same_etag(const TreeEntry& a, const TreeEntry& b)
 }
 
 const std::vector<TreeEntry> source = {
-    {"new.txt", 1, "n"}, {"same.txt", 2, "s"}, {"other-size.txt", 3, "x"}, {"other-bytes.txt", 4, "a"},
-    {"logs/run.log", 5, "l"},
+    {"new.txt", 1, "n"},         {"same.txt", 2, "s"},     {"other-size.txt", 3, "x"},
+    {"other-bytes.txt", 4, "a"}, {"logs/run.log", 5, "l"},
 };
 const std::vector<TreeEntry> destination = {
-    {"same.txt", 2, "s"}, {"other-size.txt", 30, "x"}, {"other-bytes.txt", 4, "b"}, {"gone.txt", 6, "g"},
-    {"logs/old.log", 7, "o"},
+    {"same.txt", 2, "s"}, {"other-size.txt", 30, "x"}, {"other-bytes.txt", 4, "b"},
+    {"gone.txt", 6, "g"}, {"logs/old.log", 7, "o"},
 };
 
 }  // namespace

@@ -38,7 +38,8 @@ std::string url_of(const LoopbackServer& server)
 
 TEST_CASE("5xx and 429 answers are retried, with a growing delay")
 {
-    LoopbackServer server({LoopbackServer::answer(503), LoopbackServer::answer(429), LoopbackServer::answer(200, "body")});
+    LoopbackServer server(
+        {LoopbackServer::answer(503), LoopbackServer::answer(429), LoopbackServer::answer(200, "body")});
     TransferEngine engine({"AK", "TOPSECRET"}, quick(5));
     auto start = std::chrono::steady_clock::now();
     auto outcome = get(engine, url_of(server));

@@ -47,7 +47,8 @@ TEST_CASE("b2c-mirror's usage errors")
 {
     CHECK_THROWS_AS(parse({"onlyone"}), UsageError);
     CHECK_THROWS_AS(parse({"--bogus", "a", "b"}), UsageError);
-    CHECK_THROWS_WITH(parse({"--part-size", "12X", "a", "b"}), Catch::Contains("--part-size") && Catch::Contains("12X"));
+    CHECK_THROWS_WITH(parse({"--part-size", "12X", "a", "b"}),
+                      Catch::Contains("--part-size") && Catch::Contains("12X"));
     CHECK_THROWS_AS(parse({"--jobs", "0", "a", "b"}), UsageError);
     CHECK_THROWS_AS(parse({"--list", "m/b", "extra"}), UsageError);
 }

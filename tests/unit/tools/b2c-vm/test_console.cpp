@@ -42,11 +42,13 @@ TEST_CASE("an unterminated last line counts at the end")
 TEST_CASE("firmware output is not a sign of life")
 {
     ConsoleWatcher w;
-    w.feed("\x1b" "c\x1b[?7l\x1b[2J\x1b[0mSeaBIOS (version 1.16.2-debian-1.16.2-1)\r\n\n\n");
+    w.feed("\x1b"
+           "c\x1b[?7l\x1b[2J\x1b[0mSeaBIOS (version 1.16.2-debian-1.16.2-1)\r\n\n\n");
     w.feed("iPXE (http://ipxe.org) 00:02.0 CA00 PCI2.10 PnP PMM+3EFCED90+3EF0ED90 CA00\r\n");
     w.feed("Press Ctrl-B to configure iPXE (PCI 00:02.0)...\r           \r\n\n\n");
     w.feed("Booting from ROM...\r\nProbing EDD (edd=off to disable)... ok\r\n");
-    w.feed("\x1b" "c\x1b[?7l\x1b[2J");
+    w.feed("\x1b"
+           "c\x1b[?7l\x1b[2J");
     CHECK_FALSE(w.guest_alive());
     w.feed("No root device specified.\r\n");
     CHECK(w.guest_alive());
@@ -54,7 +56,8 @@ TEST_CASE("firmware output is not a sign of life")
 
 TEST_CASE("strip_ansi")
 {
-    CHECK(b2c::vm::strip_ansi("\x1b[0mSea\x1b" "cBIOS\x1b[?7l") == "SeaBIOS");
+    CHECK(b2c::vm::strip_ansi("\x1b[0mSea\x1b"
+                              "cBIOS\x1b[?7l") == "SeaBIOS");
 }
 
 TEST_CASE("the session's end is seen, with or without a pipeline status")

@@ -46,10 +46,11 @@ TEST_CASE("defaults")
 
 TEST_CASE("every option is read, repeatable ones in order")
 {
-    auto o = parse({"--kernel", "/k", "--initramfs", "/i", "--memory", "512", "--cpus", "4",
-                    "--accel", "tcg", "--disk", "a.img", "--disk", "b.img", "--append",
-                    "b2c.pipefail", "--append", "b2c.hostname=x", "--qemu", "-s", "--qemu",
-                    "-S", "--timeout", "60", "--kernel-arg", "quiet", "--dry-run"});
+    auto o = parse({"--kernel",     "/k",    "--initramfs", "/i",           "--memory",  "512",
+                    "--cpus",       "4",     "--accel",     "tcg",          "--disk",    "a.img",
+                    "--disk",       "b.img", "--append",    "b2c.pipefail", "--append",  "b2c.hostname=x",
+                    "--qemu",       "-s",    "--qemu",      "-S",           "--timeout", "60",
+                    "--kernel-arg", "quiet", "--dry-run"});
     CHECK(o.kernel == "/k");
     CHECK(o.initramfs == "/i");
     CHECK(o.memory_mib == 512);
@@ -97,8 +98,7 @@ TEST_CASE("newest kernel by version sort")
     TempDir boot;
     for (const char* name : {"vmlinuz-6.1.0-9-amd64", "vmlinuz-6.1.0-10-amd64", "config-9.9"})
         std::ofstream(boot.path / name) << "x";
-    CHECK(b2c::vm::newest_kernel(boot.path.string()) ==
-          (boot.path / "vmlinuz-6.1.0-10-amd64").string());
+    CHECK(b2c::vm::newest_kernel(boot.path.string()) == (boot.path / "vmlinuz-6.1.0-10-amd64").string());
     CHECK(b2c::vm::newest_kernel((boot.path / "none").string()).empty());
 }
 
@@ -107,16 +107,16 @@ TEST_CASE("resolve_defaults finds the initramfs next to the binary and checks fi
     TempDir dir;
     std::ofstream(dir.path / "vmlinuz") << "k";
     std::ofstream(dir.path / "initramfs.linux_amd64.cpio.zst") << "i";
-    auto o = parse({"--kernel", (dir.path / "vmlinuz").c_str(), "--image", "a", "--command",
-                    "c", "--workdir", (dir.path.string() + "/").c_str()});
+    auto o = parse({"--kernel", (dir.path / "vmlinuz").c_str(), "--image", "a", "--command", "c", "--workdir",
+                    (dir.path.string() + "/").c_str()});
     b2c::vm::resolve_defaults(o, dir.path.string());
     CHECK(o.initramfs == (dir.path / "initramfs.linux_amd64.cpio.zst").string());
     CHECK(*o.workdir == dir.path.string());
 
     auto missing = parse({"--kernel", (dir.path / "nope").c_str()});
     CHECK_THROWS_AS(b2c::vm::resolve_defaults(missing, dir.path.string()), UsageError);
-    auto no_workdir = parse({"--kernel", (dir.path / "vmlinuz").c_str(), "--image", "a",
-                             "--command", "c", "--workdir", (dir.path / "nope").c_str()});
+    auto no_workdir = parse({"--kernel", (dir.path / "vmlinuz").c_str(), "--image", "a", "--command", "c", "--workdir",
+                             (dir.path / "nope").c_str()});
     CHECK_THROWS_AS(b2c::vm::resolve_defaults(no_workdir, dir.path.string()), UsageError);
 }
 

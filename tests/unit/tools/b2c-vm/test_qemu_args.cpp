@@ -92,8 +92,7 @@ TEST_CASE("work dir is shared over 9p")
     o.command = "true";
     o.workdir = "/home/me/src";
     auto argv = qemu_argv(o, Accel::tcg, "x");
-    CHECK(after(argv, "-virtfs") ==
-          "local,path=/home/me/src,mount_tag=b2c-workdir,security_model=none");
+    CHECK(after(argv, "-virtfs") == "local,path=/home/me/src,mount_tag=b2c-workdir,security_model=none");
 }
 
 TEST_CASE("kernel command line: fixed args, kernel args, appends in order")
@@ -101,8 +100,7 @@ TEST_CASE("kernel command line: fixed args, kernel args, appends in order")
     auto o = base();
     o.kernel_args = {"quiet"};
     o.appends = {"b2c.pipefail", "b2c.run=\"-ti alpine\""};
-    CHECK(kernel_cmdline(o, false) ==
-          "console=ttyS0 loglevel=4 panic=-1 quiet b2c.pipefail b2c.run=\"-ti alpine\"");
+    CHECK(kernel_cmdline(o, false) == "console=ttyS0 loglevel=4 panic=-1 quiet b2c.pipefail b2c.run=\"-ti alpine\"");
 }
 
 TEST_CASE("the trio")
@@ -115,9 +113,8 @@ TEST_CASE("the trio")
     REQUIRE(opts.size() == 3);
     CHECK(opts[0] == "b2c.filesystem=b2c-workdir,type=9p,src=b2c-workdir");
     CHECK(opts[1] == "b2c.volume=b2c-workdir,filesystem=b2c-workdir");
-    CHECK(opts[2] ==
-          "b2c.run=\"-i -v b2c-workdir:/src/linux -w /src/linux registry.example.com/ci/img:1 "
-          "sh -c 'make -C tools/testing/selftests TARGETS=hid run_tests'\"");
+    CHECK(opts[2] == "b2c.run=\"-i -v b2c-workdir:/src/linux -w /src/linux registry.example.com/ci/img:1 "
+                     "sh -c 'make -C tools/testing/selftests TARGETS=hid run_tests'\"");
     CHECK(trio_b2c_options(o, true)[2].starts_with("b2c.run=\"-i -t -v "));
 }
 
@@ -157,8 +154,7 @@ TEST_CASE("loopback registry is reached through 10.0.2.2 without TLS")
     auto o = base();
     o.image = "localhost:5000/busybox";
     o.command = "true";
-    CHECK(trio_b2c_options(o, false).back() ==
-          "b2c.run=\"-i --tls-verify=false 10.0.2.2:5000/busybox sh -c true\"");
+    CHECK(trio_b2c_options(o, false).back() == "b2c.run=\"-i --tls-verify=false 10.0.2.2:5000/busybox sh -c true\"");
 }
 
 TEST_CASE("a double quote or newline cannot be carried")
