@@ -13,7 +13,6 @@ namespace b2c::pipeline {
 
 namespace {
 
-constexpr std::chrono::seconds inspect_timeout{30};
 constexpr std::chrono::seconds remove_timeout{60};
 constexpr std::chrono::seconds prune_timeout{300};
 
@@ -28,39 +27,6 @@ std::string last_line(const std::string& output)
     return {};
 }
 
-std::optional<int> parse_int(std::string_view text)
-{
-    text = trim(text);
-    int value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size())
-        return std::nullopt;
-    return value;
-}
-
-bool opens_stdin(const Runtime& runtime, const std::string& id)
-{
-    auto result = runtime.run(inspect_open_stdin_argv(id), inspect_timeout);
-    return result.ok() && trim(result.output) == "true";
-}
-
-// podman start's own exit code, checked against what podman recorded.
-int confirmed_exit_code(const Runtime& runtime, const std::string& id, int start_code)
-{
-    if (start_code == exit_cannot_run)
-        return start_code;  // podman failed: the container did not run
-    auto result = runtime.run(inspect_exit_code_argv(id), inspect_timeout);
-    auto recorded = result.ok() ? parse_int(result.output) : std::nullopt;
-    if (!recorded) {
-        spdlog::warn("cannot read the exit code of container {} back from podman; using {}", id, start_code);
-        return start_code;
-    }
-    if (*recorded != start_code)
-        spdlog::warn("podman start returned {} but container {} exited with {}; using {}", start_code, id, *recorded,
-                     *recorded);
-    return *recorded;
-}
-
 void remove_container(const Runtime& runtime, const std::string& id)
 {
     if (auto result = runtime.run(remove_argv(id), remove_timeout); !result.ok())
@@ -70,7 +36,7 @@ void remove_container(const Runtime& runtime, const std::string& id)
 }  // namespace
 
 std::optional<std::string> create_container(const Runtime& runtime, const cmdline::ContainerSpec& spec,
-                                            const Status& status)
+                                            const Status& status, bool remove_on_exit)
 {
     auto delays = create_retry_delays(create_attempts);
     bool out_of_space = false;
@@ -85,7 +51,7 @@ std::optional<std::string> create_container(const Runtime& runtime, const cmdlin
             runtime.run(prune_all_images_argv(), prune_timeout);
         }
         Command cmd;
-        cmd.argv = create_argv(spec, status);
+        cmd.argv = create_argv(spec, status, remove_on_exit);
         cmd.stall_timeout = runtime.pull_stall_timeout;
         cmd.progress = runtime.received_bytes;
         cmd.min_progress = pull_min_progress_bytes;
@@ -147,10 +113,12 @@ bool image_looks_damaged(const CommandResult& start)
 
 namespace {
 
-CommandResult start_attached(const Runtime& runtime, const std::string& id)
+// Its exit code is the container's (podman's own 125 when it could not run
+// it), and it removes the container, created with --rm.
+CommandResult start_attached(const Runtime& runtime, const cmdline::ContainerSpec& spec, const std::string& id)
 {
     Command start;
-    start.argv = start_attached_argv(id, opens_stdin(runtime, id));
+    start.argv = start_attached_argv(id, opens_stdin(spec.args));
     start.capture_output = false;  // the console is the container's terminal
     start.keep_stderr = true;      // podman's own error, if any, is read too
     return runtime.run(std::move(start));
@@ -162,28 +130,26 @@ int run_container(const Runtime& runtime, const cmdline::ContainerSpec& spec, co
 {
     const auto text = redact(spec.text, runtime.secrets);
     spdlog::info("starting container: {}", text);
-    auto id = create_container(runtime, spec, status);
+    auto id = create_container(runtime, spec, status, true);
     if (!id) {
         spdlog::error("container '{}' could not be created: counted as exit code {}", text, exit_cannot_run);
         return exit_cannot_run;
     }
-    auto result = start_attached(runtime, *id);
+    auto result = start_attached(runtime, spec, *id);
     if (image_looks_damaged(result)) {
         spdlog::warn("the image of '{}' looks damaged (files missing, as a power cut during its pull leaves it): "
                      "removing the images no container uses and pulling it again, once",
                      text);
-        remove_container(runtime, *id);
+        remove_container(runtime, *id);  // in case podman could not
         runtime.run(prune_all_images_argv(), prune_timeout);
-        id = create_container(runtime, spec, status);
+        id = create_container(runtime, spec, status, true);
         if (!id) {
             spdlog::error("container '{}' could not be created: counted as exit code {}", text, exit_cannot_run);
             return exit_cannot_run;
         }
-        result = start_attached(runtime, *id);
+        result = start_attached(runtime, spec, *id);
     }
-    int code = result.exit_code < 0 ? exit_cannot_run : result.exit_code;
-    code = confirmed_exit_code(runtime, *id, code);
-    remove_container(runtime, *id);
+    const int code = result.exit_code < 0 ? exit_cannot_run : result.exit_code;
     spdlog::info("container exited with code {}: {}", code, text);
     return code;
 }

@@ -52,9 +52,11 @@ Argv volume_remove_argv(const std::vector<std::string>& volumes)
     return argv;
 }
 
-Argv create_argv(const cmdline::ContainerSpec& spec, const Status& status)
+Argv create_argv(const cmdline::ContainerSpec& spec, const Status& status, bool remove_on_exit)
 {
     Argv argv{"podman", "create", "--privileged", "--network=host", "--pull=always"};
+    if (remove_on_exit)
+        argv.emplace_back("--rm");
     for (auto& assignment : pipeline_env(status))
         argv.insert(argv.end(), {"-e", std::move(assignment)});
     argv.insert(argv.end(), spec.args.begin(), spec.args.end());
@@ -75,19 +77,9 @@ Argv start_detached_argv(const std::string& id)
     return {"podman", "start", id};
 }
 
-Argv inspect_open_stdin_argv(const std::string& id)
-{
-    return {"podman", "container", "inspect", "--format", "{{.Config.OpenStdin}}", id};
-}
-
-Argv inspect_exit_code_argv(const std::string& id)
-{
-    return {"podman", "container", "inspect", "--format", "{{.State.ExitCode}}", id};
-}
-
 Argv remove_argv(const std::string& id)
 {
-    return {"podman", "rm", "--force", id};
+    return {"podman", "rm", "--force", "--ignore", id};
 }
 
 Argv stop_argv(const std::string& id)

@@ -29,13 +29,20 @@ Argv volume_remove_argv(const std::vector<std::string>& volumes);
 inline constexpr const char* expiring_volume_label = "b2c.expiration=pipeline_end";
 
 // podman create with our flags first and the user's arguments after, so
-// that the user can override ours.
-Argv create_argv(const cmdline::ContainerSpec& spec, const Status& status);
+// that the user can override ours. A container created `remove_on_exit`
+// (`--rm`) is removed by the `podman start --attach` that waits for it: a
+// run or a post costs two podman processes, create and start.
+Argv create_argv(const cmdline::ContainerSpec& spec, const Status& status, bool remove_on_exit);
 Argv start_attached_argv(const std::string& id, bool interactive);
 Argv start_detached_argv(const std::string& id);
-Argv inspect_open_stdin_argv(const std::string& id);
-Argv inspect_exit_code_argv(const std::string& id);
-Argv remove_argv(const std::string& id);
+Argv remove_argv(const std::string& id);  // a container already gone is not an error
+
+// Whether podman run arguments ask for the container's stdin (`-i`,
+// `--interactive`, `-ti`, `--interactive=true`, ...), read the way podman's
+// flag parser reads them: options end at `--` or at the first word that is
+// not one (the image); the options of podman run that take a value skip
+// it. An option podman 4.3 does not know is taken as a flag.
+bool opens_stdin(const std::vector<std::string>& run_args);
 Argv stop_argv(const std::string& id);
 
 Argv prune_all_images_argv();       // before the last create attempt

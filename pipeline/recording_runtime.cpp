@@ -1,7 +1,5 @@
 #include "pipeline/recording_runtime.h"
 
-#include <algorithm>
-#include <map>
 #include <memory>
 
 #include <fmt/format.h>
@@ -26,21 +24,13 @@ public:
         } else if (word(1) == "volume" && word(2) == "inspect") {
             result.output = fmt::format("<mount point of volume {}>\n", argv.back());
         } else if (word(1) == "create") {
-            auto id = fmt::format("<container {} id>", ++containers_);
-            interactive_[id] = std::any_of(argv.begin(), argv.end(), [](const std::string& w) {
-                return w == "-i" || w == "-ti" || w == "-it" || w == "--interactive";
-            });
-            result.output = id + "\n";
-        } else if (word(1) == "container" && word(2) == "inspect") {
-            const bool exit_code = word(4) == "{{.State.ExitCode}}";
-            result.output = exit_code ? "0\n" : (interactive_[argv.back()] ? "true\n" : "false\n");
+            result.output = fmt::format("<container {} id>\n", ++containers_);
         }
         return result;
     }
 
 private:
     int containers_ = 0;
-    std::map<std::string, bool> interactive_;
 };
 
 }  // namespace

@@ -21,15 +21,16 @@ std::vector<std::string> start_services(const Runtime& runtime, const std::vecto
     std::vector<std::string> ids;
     for (const auto& spec : services) {
         spdlog::info("starting service: {}", redact(spec.text, runtime.secrets));
-        auto id = create_container(runtime, spec, status);
+        // Not --rm: stop_services removes it after stopping it.
+        auto id = create_container(runtime, spec, status, false);
         if (!id) {
-            spdlog::error("service '{}' could not be created; going on without it", spec.text);
+            spdlog::error("service '{}' could not be created; going on without it", redact(spec.text, runtime.secrets));
             continue;
         }
         ids.push_back(*id);  // stopped and removed at the end even if start failed
         if (auto result = runtime.run(start_detached_argv(*id), stop_timeout); !result.ok())
-            spdlog::error("service '{}' could not be started (exit code {}): {}", spec.text, result.exit_code,
-                          trim(result.output));
+            spdlog::error("service '{}' could not be started (exit code {}): {}", redact(spec.text, runtime.secrets),
+                          result.exit_code, redact(std::string(trim(result.output)), runtime.secrets));
     }
     return ids;
 }

@@ -43,13 +43,11 @@ std::string env(const std::string& previous)
 TEST_CASE("the plan lists every step in order")
 {
     const std::string create = "podman create --privileged --network=host --pull=always ";
+    const std::string create_rm = create + "--rm ";
     const std::string mp = "'<mount point of volume vol-nfs>'";
     auto run = [](int n, const char* attach) {
         auto id = "'<container " + std::to_string(n) + " id>'";
-        return std::vector<std::string>{"podman container inspect --format '{{.Config.OpenStdin}}' " + id,
-                                        std::string("podman start --attach ") + attach + id,
-                                        "podman container inspect --format '{{.State.ExitCode}}' " + id,
-                                        "podman rm --force " + id};
+        return std::vector<std::string>{std::string("podman start --attach ") + attach + id};
     };
     std::vector<std::string> expected{
         "podman login -u me --password-stdin docker.io",
@@ -61,17 +59,17 @@ TEST_CASE("the plan lists every step in order")
         "mount -t nfs -o ro 10.0.0.1:/ " + mp,
         create + env("B2C_PIPELINE_PREV_CONTAINER=") + " -t svc",
         "podman start '<container 1 id>'",
-        create + env("B2C_PIPELINE_PREV_CONTAINER=") + " -ti a",
+        create_rm + env("B2C_PIPELINE_PREV_CONTAINER=") + " -ti a",
     };
     for (auto& line : run(2, "--interactive "))
         expected.push_back(line);
-    expected.push_back(create + env("'B2C_PIPELINE_PREV_CONTAINER=-ti a'") + " b false");
+    expected.push_back(create_rm + env("'B2C_PIPELINE_PREV_CONTAINER=-ti a'") + " b false");
     for (auto& line : run(3, ""))
         expected.push_back(line);
-    expected.push_back(create + env("'B2C_PIPELINE_PREV_CONTAINER=b false'") + " p");
+    expected.push_back(create_rm + env("'B2C_PIPELINE_PREV_CONTAINER=b false'") + " p");
     for (auto& line : run(4, ""))
         expected.push_back(line);
-    for (auto line : {"podman stop --time 10 '<container 1 id>'", "podman rm --force '<container 1 id>'",
+    for (auto line : {"podman stop --time 10 '<container 1 id>'", "podman rm --force --ignore '<container 1 id>'",
                       "podman container rm --all --force", "podman image prune --force"})
         expected.emplace_back(line);
     expected.push_back("umount " + mp);

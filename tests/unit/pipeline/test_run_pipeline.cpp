@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "fake_podman.h"
+#include "log_capture.h"
 #include "pipeline/container_runner.h"
 #include "pipeline/podman_args.h"
 #include "pipeline/runtime.h"
@@ -66,23 +67,27 @@ TEST_CASE("runs then posts, in order, with the status of the pipeline so far")
     CHECK(env_has(a, "B2C_PIPELINE_PREV_CONTAINER="));
 }
 
-TEST_CASE("every container is started attached, checked, then removed; clean-up at the end")
+TEST_CASE("a container costs two podman processes: create --rm, then start attached; clean-up at the end")
 {
     fake::Podman podman;
+    podman.exit_codes = {{"a", 3}};
     Config config;
-    config.pipeline.runs = {container("a", {"-ti"})};
-    run_pipeline(config, podman.runtime());
+    config.pipeline.runs = {container("a", {"-ti"}), container("b")};
+    config.pipeline.posts = {container("p")};
+    auto status = run_pipeline(config, podman.runtime());
     auto lines = podman.lines();
-    REQUIRE(lines.size() == 7);
-    CHECK(lines[0].rfind("podman create --privileged --network=host --pull=always -e ", 0) == 0);
-    CHECK(lines[1] == "podman container inspect --format {{.Config.OpenStdin}} id0");
-    CHECK(lines[2] == "podman start --attach --interactive id0");
-    CHECK(lines[3] == "podman container inspect --format {{.State.ExitCode}} id0");
-    CHECK(lines[4] == "podman rm --force id0");
-    CHECK(lines[5] == "podman container rm --all --force");
-    CHECK(lines[6] == "podman image prune --force");
-    CHECK_FALSE(podman.calls[2].capture_output);
+    REQUIRE(lines.size() == 8);
+    CHECK(lines[0].rfind("podman create --privileged --network=host --pull=always --rm -e ", 0) == 0);
+    CHECK(lines[1] == "podman start --attach --interactive id0");  // -ti: from the arguments
+    CHECK(lines[3] == "podman start --attach id1");
+    CHECK(lines[5] == "podman start --attach id2");
+    CHECK(lines[6] == "podman container rm --all --force");
+    CHECK(lines[7] == "podman image prune --force");
+    CHECK_FALSE(podman.calls[1].capture_output);
     CHECK(podman.calls[0].capture_output);
+    // The exit code is podman start's; the containers are gone by the end.
+    CHECK(status.status == 3);
+    CHECK(podman.removed == std::set<std::string>{"id0", "id1", "id2"});
 }
 
 TEST_CASE("b2c.pipefail skips the runs after the first failure, never the posts")
@@ -214,6 +219,20 @@ TEST_CASE("logins: password through stdin and listed as a secret; a failure goes
         CHECK(line.find("pw") == std::string::npos);
 }
 
+TEST_CASE("a service that cannot be created or started is named without its secrets")
+{
+    fake::Podman podman;
+    podman.missing_images = {"svc"};
+    Config config;
+    config.pipeline.services = {{{"-e", "TOKEN=hunter2", "svc"}, "-e TOKEN=hunter2 svc"}};
+    auto runtime = podman.runtime();
+    runtime.secrets = {"hunter2"};
+    fake::LogCapture log;
+    run_pipeline(config, runtime);
+    CHECK(log.text().find("service '-e TOKEN=***") != std::string::npos);
+    CHECK(log.text().find("hunter2") == std::string::npos);
+}
+
 TEST_CASE("services start detached before the runs and stop at the end")
 {
     fake::Podman podman;
@@ -226,7 +245,7 @@ TEST_CASE("services start detached before the runs and stop at the end")
     auto start = pos("podman start id0");
     auto run = pos("podman start --attach id1");
     auto stop = pos("podman stop --time 10 id0");
-    auto rm = pos("podman rm --force id0");
+    auto rm = pos("podman rm --force --ignore id0");
     auto cleanup = pos("podman container rm --all --force");
     CHECK(start < run);
     CHECK(run < stop);
