@@ -377,7 +377,7 @@ def test_device_that_never_appears_means_no_cache_within_the_wait(env, tmp_path)
     elapsed = time.monotonic() - start
     assert result["rc"] == 1 and result["cache"] == "no", result["log"]
     assert "did not appear within 1.5 s" in result["reason"]
-    assert "warning" in result["log"]
+    assert "WARNING: " in result["log"]
     assert 1.5 <= int(result["elapsed_ms"]) / 1000 < 3
     assert elapsed < 10
 
@@ -414,7 +414,7 @@ def test_damaged_cache_is_not_reformatted_without_reset(env, tmp_path):
         result = env.probe([disk], "b2c.cache_device=auto")
         assert result["rc"] == 1 and result["cache"] == "no", result["log"]
         assert "THE CACHE ON " + node + " IS DAMAGED" in result["reason"]
-        assert "error" in result["log"]
+        assert "ERROR: " in result["log"]
         assert blkid(node)["UUID"] == uuid
         with open(image, "rb") as f:
             assert marker.encode() in f.read()
