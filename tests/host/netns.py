@@ -19,6 +19,9 @@ class Namespaces:
         sh("ip", "netns", "add", name)
         self.names.append(name)
         sh("ip", "-n", name, "link", "set", "lo", "up")
+        # A new namespace inherits IPv4 forwarding from the host's (podman
+        # or docker on the host turn it on): start from the kernel's default.
+        sh("ip", "netns", "exec", name, "sysctl", "-q", "-w", "net.ipv4.ip_forward=0")
         return name
 
     def close(self):
