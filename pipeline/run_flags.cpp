@@ -1,7 +1,7 @@
 // opens_stdin (podman_args.h): podman run's command line read the way its
 // flag parser (spf13/pflag) reads it, as far as the image.
 #include <algorithm>
-#include <array>
+#include <iterator>
 #include <string_view>
 
 #include "pipeline/podman_args.h"
@@ -13,7 +13,7 @@ namespace {
 // The options of `podman run` (4.3) that take a value, from `podman run
 // --help`: every other option is a flag, which takes a value only as
 // `--flag=VALUE`.
-constexpr std::array<std::string_view, 107> long_options_with_value{
+constexpr std::string_view long_options_with_value[]{
     "add-host",
     "annotation",
     "arch",
@@ -129,8 +129,7 @@ constexpr std::string_view short_options_with_value = "acehlmpuvw";
 
 bool takes_value(std::string_view long_name)
 {
-    return std::find(long_options_with_value.begin(), long_options_with_value.end(), long_name) !=
-           long_options_with_value.end();
+    return std::ranges::find(long_options_with_value, long_name) != std::end(long_options_with_value);
 }
 
 bool is_true(std::string_view value)
