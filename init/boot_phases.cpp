@@ -46,6 +46,13 @@ void read_command_line(Boot& boot)
 
 void load_modules(Boot& boot)
 {
+    if (auto missing = missing_modules(kernel_release())) {
+        if (missing->other_kernels)
+            spdlog::warn("{}", missing->message);
+        else
+            spdlog::info("{}", missing->message);
+        return;
+    }
     ModuleLoader loader;
     int matched = loader.load_drivers_for_all_devices();
     spdlog::info("loaded the drivers of {} devices", matched);

@@ -1,7 +1,9 @@
 #include "init/modules.h"
 
 #include <libkmod.h>
+#include <sys/utsname.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +12,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include "common/errors.h"
@@ -103,6 +106,35 @@ int ModuleLoader::load_drivers_for_all_devices()
             break;
     }
     return matched;
+}
+
+std::string kernel_release()
+{
+    utsname uts{};
+    uname(&uts);
+    return uts.release;
+}
+
+std::optional<MissingModules> missing_modules(const std::string& release, const std::string& root)
+{
+    namespace fs = std::filesystem;
+    fs::path dir = fs::path(root) / "lib/modules";
+    std::error_code ec;
+    if (fs::exists(dir / release / "modules.dep.bin", ec))
+        return std::nullopt;
+    std::vector<std::string> others;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+        if (it->is_directory(ec) && it->path().filename() != release)
+            others.push_back(it->path().filename().string());
+    std::sort(others.begin(), others.end());
+    std::string hint = fmt::format("add modules-{}.cpio.zst (or .xz) as a second initrd after the initramfs", release);
+    if (others.empty())
+        return MissingModules{false, fmt::format("no kernel modules for Linux {} in the initramfs: only the drivers "
+                                                 "built into the kernel work ({})",
+                                                 release, hint)};
+    return MissingModules{true, fmt::format("the initramfs holds the modules of Linux {} but this is Linux {}: "
+                                            "none loaded ({})",
+                                            fmt::join(others, ", "), release, hint)};
 }
 
 int modprobe_main(int argc, char** argv)

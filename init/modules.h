@@ -3,6 +3,7 @@
 // is also /sbin/modprobe inside the initramfs).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,19 @@ public:
 private:
     ::kmod_ctx* ctx_;
 };
+
+// The running kernel's release (uname -r): the folder libkmod reads.
+std::string kernel_release();
+
+// What to say when the initramfs holds no modules for kernel `release` under
+// `root`/lib/modules (nullopt when it does). A core initramfs booted without
+// its modules-KVER archive has none: fine for a kernel with its drivers built
+// in (a notice), a mistake when the modules of another kernel are there.
+struct MissingModules {
+    bool other_kernels;  // modules of other kernels are there: likely a mismatch
+    std::string message;
+};
+std::optional<MissingModules> missing_modules(const std::string& release, const std::string& root = "/");
 
 // Entry point when b2c-init runs as `modprobe [-q] [--] NAME...`.
 int modprobe_main(int argc, char** argv);

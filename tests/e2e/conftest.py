@@ -4,6 +4,7 @@ Run with `/usr/bin/python3 -m pytest tests/e2e` from the top of the
 repository. Inputs:
 
 * B2C_BUILD_DIR (default /work/main/build): holds tools/b2c-vm,
+  initramfs-core.linux_amd64.cpio.zst, modules-KVER.cpio.zst,
   initramfs.linux_amd64.cpio.zst and init/b2c-init.
 
 Host needs: qemu-system-x86, docker-registry, podman, busybox-static,
@@ -129,7 +130,15 @@ def b2c_vm(build_dir):
 
 @pytest.fixture(scope="session")
 def initramfs(build_dir):
+    """The core initramfs: b2c-vm adds the modules archive of its kernel
+    (modules-KVER.cpio.zst, next to it), so every boot proves the pair."""
     # mkinitramfs renames a finished file into place: never seen half-written.
+    return built_file(build_dir, "initramfs-core.linux_amd64.cpio.zst")
+
+
+@pytest.fixture(scope="session")
+def initramfs_all_in_one(build_dir):
+    """The core and the modules in one file: what drop-in users download."""
     return built_file(build_dir, "initramfs.linux_amd64.cpio.zst")
 
 
@@ -388,8 +397,8 @@ def log_path_for(request) -> pathlib.Path:
 
 def vm_argv(b2c_vm, initramfs, append=(), timeout=180, extra=()):
     memory = [] if "--memory" in extra else ["--memory", "1024"]
-    argv = [str(b2c_vm), "--accel", "tcg", *memory, "--timeout", str(timeout),
-            "--initramfs", str(initramfs)]
+    initrd = [] if "--initramfs" in extra else ["--initramfs", str(initramfs)]
+    argv = [str(b2c_vm), "--accel", "tcg", *memory, "--timeout", str(timeout), *initrd]
     for option in append:
         argv += ["--append", option]
     return argv + list(extra)

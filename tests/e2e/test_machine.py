@@ -33,3 +33,17 @@ def test_no_dhcp_lease_powers_off_without_running(boot, image):
     assert "no network" in r.text, r.why("expected the reason for not running the pipeline")
     assert not lines(r.text, "ran-4"), r.why("the pipeline must not run without network")
     assert_ended_before_pipeline(r)
+
+
+def test_core_initramfs_alone_says_it_has_no_modules(boot, image):
+    # The core initramfs without the modules archive, on Debian's kernel whose
+    # drivers are modules: a user who forgot the second initrd is told which
+    # archive to add, and the boot ends cleanly (no NIC driver, no network).
+    r = boot(f"b2c.run=\"{image} sh -c 'echo ran-$((2+2))'\"", extra=("--modules", "none"))
+    release = re.search(r"Linux version: (\S+)", r.text)
+    assert release, r.why("expected the runtime summary's kernel release")
+    assert f"no kernel modules for Linux {release[1]} in the initramfs" in r.text, r.why()
+    assert f"modules-{release[1]}.cpio.zst" in r.text, r.why("the hint should name the archive to add")
+    assert "no network" in r.text, r.why("without its NIC driver the machine has no network")
+    assert not lines(r.text, "ran-4"), r.why()
+    assert_ended_before_pipeline(r)

@@ -1,7 +1,8 @@
 """The bare-metal path of the paper: a diskless machine netboots with iPXE
 (QEMU's PXE ROM, a TFTP boot file from QEMU's user network), iPXE loads our
-kernel and initramfs over HTTP from the host with the b2c options on its
-`kernel` line, and the pipeline runs. No -kernel, no -initrd."""
+kernel, the core initramfs and the kernel's modules archive over HTTP from
+the host (two `initrd` lines, as an iPXE script on a farm does) with the b2c
+options on its `kernel` line, and the pipeline runs. No -kernel, no -initrd."""
 import functools
 import http.server
 import pathlib
@@ -13,19 +14,22 @@ import threading
 from conftest import clean_console, log_path_for
 
 
-def kernel_of(b2c_vm, initramfs):
-    """The kernel b2c-vm would boot (the one the initramfs' modules are for)."""
+def kernel_and_modules_of(b2c_vm, initramfs):
+    """The kernel b2c-vm would boot and the modules archive it would add."""
     out = subprocess.run([str(b2c_vm), "--dry-run", "--initramfs", str(initramfs)],
                          capture_output=True, text=True, check=True).stdout
     words = shlex.split(out.strip().splitlines()[-1])
-    return pathlib.Path(words[words.index("-kernel") + 1])
+    modules = next(pathlib.Path(w) for w in words if pathlib.Path(w).name.startswith("modules-"))
+    return pathlib.Path(words[words.index("-kernel") + 1]), modules
 
 
 def test_ipxe_netboot_over_http(request, tmp_path, b2c_vm, initramfs, image):
     www = tmp_path / "www"
     www.mkdir()
-    (www / "vmlinuz").symlink_to(kernel_of(b2c_vm, initramfs))
-    (www / "initramfs.linux_amd64.cpio.zst").symlink_to(initramfs)
+    kernel, modules = kernel_and_modules_of(b2c_vm, initramfs)
+    (www / "vmlinuz").symlink_to(kernel)
+    (www / initramfs.name).symlink_to(initramfs)
+    (www / modules.name).symlink_to(modules)
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(www))
     handler.log_message = lambda *args: None
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -39,7 +43,8 @@ def test_ipxe_netboot_over_http(request, tmp_path, b2c_vm, initramfs, image):
         "echo b2c: netbooting over HTTP\n"
         f"kernel {base}/vmlinuz console=ttyS0 loglevel=4 panic=-1 b2c.hostname=netbooted "
         f"b2c.run=\"{image} sh -c 'echo netbooted-$((6*7)) on $(hostname)'\"\n"
-        f"initrd {base}/initramfs.linux_amd64.cpio.zst\n"
+        f"initrd {base}/{initramfs.name}\n"
+        f"initrd {base}/{modules.name}\n"
         "boot\n")
 
     log = log_path_for(request)

@@ -33,8 +33,10 @@ def line_index(text, pattern):
     return m.start() if m else -1
 
 
-def test_output_reaches_console(boot, image):
-    r = boot(f'b2c.run="{image} echo hello-from-b2c"')
+def test_output_reaches_console(boot, image, initramfs_all_in_one):
+    # Booted from the all-in-one file drop-in users download (the other
+    # tests boot the core initramfs followed by its modules archive).
+    r = boot(f'b2c.run="{image} echo hello-from-b2c"', extra=("--initramfs", str(initramfs_all_in_one)))
     assert r.code == 0, r.why("expected pipeline status 0")
     assert lines(r.text, "hello-from-b2c"), r.why("the container's output is not on the console")
     assert f"{STATUS_LINE} 0" in r.text, r.why()

@@ -3,6 +3,7 @@
 // b2c_vm_exit_codes.h, also in --help).
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include <csignal>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include "common/run_command.h"
 #include "tools/b2c-vm/accel.h"
 #include "tools/b2c-vm/exit_codes.h"
+#include "tools/b2c-vm/initrd.h"
 #include "tools/b2c-vm/options.h"
 #include "tools/b2c-vm/qemu_args.h"
 #include "tools/b2c-vm/run.h"
@@ -52,6 +54,20 @@ int exit_code_for(const b2c::vm::RunResult& result)
     return b2c::vm::kExitNoStatus;
 }
 
+// The QEMU command line as a shell runs it; with a modules archive, the
+// initrd is the concatenation b2c-vm makes in a temporary file at run time.
+std::string dry_run_line(b2c::vm::VmOptions options, b2c::vm::Accel accel, const std::string& cmdline)
+{
+    if (!options.modules_archive)
+        return b2c::format_command_line(b2c::vm::qemu_argv(options, accel, cmdline));
+    const std::string marker = "@B2C_INITRD@";
+    auto concat = b2c::format_command_line({"cat", options.initramfs, *options.modules_archive});
+    options.initramfs = marker;
+    auto qemu = b2c::format_command_line(b2c::vm::qemu_argv(options, accel, cmdline));
+    qemu.replace(qemu.find(marker), marker.size(), "\"$INITRD\"");
+    return fmt::format("INITRD=$(mktemp) && {} >\"$INITRD\" && {}", concat, qemu);
+}
+
 int run(int argc, const char* const argv[])
 {
     using namespace b2c::vm;
@@ -61,14 +77,21 @@ int run(int argc, const char* const argv[])
         return 0;
     }
     resolve_defaults(options, self_dir());
+    if (!options.notice.empty())
+        warn(options.notice);
     bool stdin_is_tty = ::isatty(STDIN_FILENO);
     auto cmdline = kernel_cmdline(options, stdin_is_tty);
 
     bool kvm_usable = options.accel == Accel::automatic && kvm_device_usable();
     auto attempts = plan_attempts(options.accel, kvm_usable);
     if (options.dry_run) {
-        std::cout << b2c::format_command_line(qemu_argv(options, attempts.front().accel, cmdline)) << "\n";
+        std::cout << dry_run_line(options, attempts.front().accel, cmdline) << "\n";
         return 0;
+    }
+    std::optional<ConcatenatedInitrd> initrd;
+    if (options.modules_archive) {
+        initrd.emplace(options.initramfs, *options.modules_archive);
+        options.initramfs = initrd->path();
     }
 
     ::signal(SIGPIPE, SIG_IGN);

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "tools/b2c-vm/exit_codes.h"
+#include "tools/b2c-vm/initrd.h"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -15,7 +16,8 @@ namespace fs = std::filesystem;
 namespace b2c::vm {
 namespace {
 
-constexpr const char* kInitramfsName = "initramfs.linux_amd64.cpio.zst";
+// The core and its modules archive first, else the all-in-one file.
+constexpr const char* kInitramfsNames[] = {"initramfs-core.linux_amd64.cpio.zst", "initramfs.linux_amd64.cpio.zst"};
 
 po::options_description describe(VmOptions& o, std::string& accel)
 {
@@ -23,7 +25,10 @@ po::options_description describe(VmOptions& o, std::string& accel)
     desc.add_options()("help,h", po::bool_switch(&o.help), "show this help and exit")(
         "kernel", po::value(&o.kernel)->value_name("PATH"), "kernel image (default: the newest /boot/vmlinuz-*)")(
         "initramfs", po::value(&o.initramfs)->value_name("PATH"),
-        "initramfs (default: initramfs.linux_amd64.cpio.zst next to b2c-vm, else in ./)")(
+        "initramfs (default: initramfs-core.linux_amd64.cpio.zst, else initramfs.linux_amd64.cpio.zst, next to "
+        "b2c-vm, else in ./)")("modules", po::value(&o.modules)->value_name("PATH|auto|none")->default_value("auto"),
+                               "kernel modules archive loaded after the initramfs; auto: modules-RELEASE.cpio.zst "
+                               "of the kernel's release next to a core initramfs (initramfs-core.*)")(
         "memory", po::value(&o.memory_mib)->value_name("MiB")->default_value(2048),
         "guest RAM")("cpus", po::value(&o.cpus)->value_name("N")->default_value(2),
                      "guest CPUs")("accel", po::value(&accel)->value_name("auto|kvm|tcg")->default_value("auto"),
@@ -125,6 +130,33 @@ std::string newest_kernel(const std::string& boot_dir)
     return best;
 }
 
+namespace {
+
+void resolve_modules(VmOptions& options)
+{
+    if (options.modules == "none")
+        return;
+    if (options.modules != "auto") {
+        if (!fs::is_regular_file(options.modules))
+            throw UsageError(fmt::format("modules archive '{}' is not a file: check --modules (PATH, auto or none)",
+                                         options.modules));
+        options.modules_archive = options.modules;
+        return;
+    }
+    if (!fs::path(options.initramfs).filename().string().starts_with("initramfs-core."))
+        return;  // an all-in-one initramfs holds its modules
+    auto release = bzimage_release(options.kernel);
+    if (release)
+        options.modules_archive = modules_next_to(options.initramfs, *release);
+    if (!options.modules_archive)
+        options.notice = fmt::format(
+            "no modules-{}.cpio.zst next to {}: booting the core initramfs alone, so the kernel needs its drivers "
+            "built in (--modules PATH adds an archive, --modules none says this is intended)",
+            release.value_or("RELEASE"), options.initramfs);
+}
+
+}  // namespace
+
 void resolve_defaults(VmOptions& options, const std::string& self_dir)
 {
     if (options.kernel.empty()) {
@@ -138,19 +170,20 @@ void resolve_defaults(VmOptions& options, const std::string& self_dir)
     if (options.initramfs.empty()) {
         // Next to b2c-vm when installed; the build dir's root when run from
         // build/tools/; else the current directory.
-        const fs::path candidates[] = {fs::path(self_dir) / kInitramfsName,
-                                       fs::path(self_dir).parent_path() / kInitramfsName,
-                                       fs::current_path() / kInitramfsName};
-        for (const auto& candidate : candidates)
-            if (options.initramfs.empty() && fs::is_regular_file(candidate))
-                options.initramfs = candidate.string();
+        const fs::path dirs[] = {fs::path(self_dir), fs::path(self_dir).parent_path(), fs::current_path()};
+        for (const auto& dir : dirs)
+            for (const auto* name : kInitramfsNames)
+                if (options.initramfs.empty() && fs::is_regular_file(dir / name))
+                    options.initramfs = (dir / name).string();
         if (options.initramfs.empty())
-            throw UsageError(fmt::format("no {} next to b2c-vm, in {} nor in the current directory: build it or pass "
-                                         "--initramfs PATH",
-                                         kInitramfsName, fs::path(self_dir).parent_path().string()));
+            throw UsageError(fmt::format("no {} nor {} next to b2c-vm, in {} nor in the current directory: build it "
+                                         "or pass --initramfs PATH",
+                                         kInitramfsNames[0], kInitramfsNames[1],
+                                         fs::path(self_dir).parent_path().string()));
     }
     if (!fs::is_regular_file(options.initramfs))
         throw UsageError(fmt::format("initramfs '{}' is not a file: check --initramfs", options.initramfs));
+    resolve_modules(options);
 
     for (const auto& disk : options.disks)
         if (!fs::exists(disk))

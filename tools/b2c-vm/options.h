@@ -13,6 +13,9 @@ enum class Accel { automatic, kvm, tcg };
 struct VmOptions {
     std::string kernel;
     std::string initramfs;
+    std::string modules = "auto";                // --modules: PATH, auto or none
+    std::optional<std::string> modules_archive;  // resolved: loaded after the initramfs
+    std::string notice;                          // resolved: what the user should know (stderr)
     unsigned memory_mib = 2048;
     unsigned cpus = 2;
     Accel accel = Accel::automatic;
@@ -42,8 +45,10 @@ VmOptions parse_options(int argc, const char* const argv[]);
 // Full --help text, exit codes included.
 std::string help_text();
 
-// Fills in the default kernel and initramfs, makes the work dir absolute,
-// and checks that the files exist. `self_dir` is the folder of the b2c-vm
+// Fills in the default kernel and initramfs (the core one when it is there),
+// the modules archive (--modules auto: the one of the kernel's release next
+// to a core initramfs), makes the work dir absolute, and checks that the
+// files exist. `self_dir` is the folder of the b2c-vm
 // binary. Throws UsageError.
 void resolve_defaults(VmOptions& options, const std::string& self_dir);
 

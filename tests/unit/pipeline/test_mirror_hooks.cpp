@@ -7,6 +7,8 @@
 #include <mutex>
 
 #include <catch2/catch.hpp>
+
+#include "tests/unit/temp_dir.h"
 #include <fmt/format.h>
 
 #include "fake_podman.h"
@@ -180,15 +182,7 @@ TEST_CASE("push_on=changes alone still pushes once at the pipeline's end")
 
 namespace {
 
-struct TempDir {
-    std::filesystem::path path;
-    TempDir()
-    {
-        char name[] = "/tmp/b2c-watch-XXXXXX";
-        path = ::mkdtemp(name);
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-};
+using b2c::testing::TempDir;
 
 // Counts the watcher's call backs; wait_for() waits until there are `n`.
 struct Settled {

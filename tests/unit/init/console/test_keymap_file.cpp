@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "tests/unit/temp_dir.h"
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -43,20 +45,7 @@ std::string read_built_keymap(const std::string& name)
     return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
 }
 
-struct TempDir {
-    std::filesystem::path path;
-    TempDir()
-    {
-        std::string pattern = (std::filesystem::temp_directory_path() / "b2c-keymaps.XXXXXX").string();
-        REQUIRE(mkdtemp(pattern.data()) != nullptr);
-        path = pattern;
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-    void write(const std::string& name, const std::string& bytes) const
-    {
-        std::ofstream(path / name, std::ios::binary) << bytes;
-    }
-};
+using b2c::testing::TempDir;
 
 }  // namespace
 

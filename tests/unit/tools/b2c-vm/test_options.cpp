@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "tests/unit/temp_dir.h"
+
 #include <filesystem>
 #include <fstream>
 #include <vector>
@@ -19,16 +21,7 @@ b2c::vm::VmOptions parse(std::vector<const char*> args)
     return parse_options(static_cast<int>(args.size()), args.data());
 }
 
-// A temporary folder, removed with its content.
-struct TempDir {
-    std::filesystem::path path;
-    TempDir()
-    {
-        char pattern[] = "/tmp/b2c-vm-test-XXXXXX";
-        path = ::mkdtemp(pattern);
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-};
+using b2c::testing::TempDir;
 
 }  // namespace
 

@@ -1,0 +1,39 @@
+// Which kernel modules the initramfs holds: the core archive alone has none,
+// the modules archive of another kernel is a mistake worth a warning.
+#include <catch2/catch.hpp>
+
+#include "tests/unit/temp_dir.h"
+
+#include "init/modules.h"
+
+using b2c::init::missing_modules;
+using b2c::testing::TempDir;
+
+TEST_CASE("modules: the running kernel's index is there, nothing to say")
+{
+    TempDir root;
+    root.write("lib/modules/6.1.0-57-amd64/modules.dep.bin", "x");
+    CHECK_FALSE(missing_modules("6.1.0-57-amd64", root.path.string()));
+}
+
+TEST_CASE("modules: a core initramfs alone says how to add the modules, without alarm")
+{
+    TempDir root;
+    auto missing = missing_modules("6.6.0-hid", root.path.string());
+    REQUIRE(missing);
+    CHECK_FALSE(missing->other_kernels);
+    CHECK_THAT(missing->message, Catch::Contains("no kernel modules for Linux 6.6.0-hid"));
+    CHECK_THAT(missing->message, Catch::Contains("modules-6.6.0-hid.cpio.zst"));
+}
+
+TEST_CASE("modules: the modules of another kernel are named, with the running one")
+{
+    TempDir root;
+    root.write("lib/modules/6.1.0-57-amd64/modules.dep.bin", "x");
+    // A folder without its index does not count as the running kernel's.
+    root.write("lib/modules/6.6.0-hid/modules.order", "");
+    auto missing = missing_modules("6.6.0-hid", root.path.string());
+    REQUIRE(missing);
+    CHECK(missing->other_kernels);
+    CHECK_THAT(missing->message, Catch::Contains("modules of Linux 6.1.0-57-amd64 but this is Linux 6.6.0-hid"));
+}

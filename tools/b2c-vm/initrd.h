@@ -1,0 +1,35 @@
+// The initrd QEMU loads: the initramfs alone, or followed by the kernel
+// modules archive that matches the kernel (mkinitramfs' modules-KVER.cpio.*).
+// The kernel unpacks every archive of its initrd in turn; QEMU's x86 -initrd
+// takes one file, so the two are concatenated into a temporary file.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace b2c::vm {
+
+// The release of an x86 bzImage ("6.1.0-57-amd64"), read from its setup
+// header (boot protocol >= 2.00: the version string at kernel_version +
+// 0x200), or nullopt when the file is not one.
+std::optional<std::string> bzimage_release(const std::string& kernel);
+
+// The modules archive b2c-vm adds to `initramfs` with --modules auto: only
+// for a core initramfs ("initramfs-core.*"), modules-RELEASE.cpio.EXT from the
+// same folder, the initramfs' own compression first; nullopt when none is there.
+std::optional<std::string> modules_next_to(const std::string& initramfs, const std::string& release);
+
+// A temporary file holding `first` then `second`, removed when this goes.
+class ConcatenatedInitrd {
+public:
+    ConcatenatedInitrd(const std::string& first, const std::string& second);
+    ~ConcatenatedInitrd();
+    ConcatenatedInitrd(const ConcatenatedInitrd&) = delete;
+    ConcatenatedInitrd& operator=(const ConcatenatedInitrd&) = delete;
+    const std::string& path() const { return path_; }
+
+private:
+    std::string path_;
+};
+
+}  // namespace b2c::vm
