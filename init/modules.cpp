@@ -96,7 +96,7 @@ int ModuleLoader::load_drivers_for_all_devices()
         auto aliases = read_modaliases();
         bool new_devices = false;
         for (const auto& alias : aliases) {
-            if (!seen.insert(alias).second)
+            if (!is_device_modalias(alias) || !seen.insert(alias).second)
                 continue;
             new_devices = true;
             if (load(alias))
@@ -106,6 +106,11 @@ int ModuleLoader::load_drivers_for_all_devices()
             break;
     }
     return matched;
+}
+
+bool is_device_modalias(const std::string& modalias)
+{
+    return !modalias.starts_with("cpu:");
 }
 
 std::string kernel_release()

@@ -41,6 +41,14 @@ std::vector<std::string> modules_needed(const cmdline::StorageConfig& config)
     // type: an undeclared one is probed at mount time).
     if (config.cache.kind == cmdline::CacheDevice::Kind::filesystem)
         modules.push_back("loop");
+    // fscrypt's AES: the kernel's generic AES is built in, so it never asks
+    // for the CPU's (aesni_intel on x86), which the modules phase does not
+    // load by CPU feature (init/modules.h says why).
+    for (const auto& volume : config.volumes)
+        if (volume.fscrypt_key) {
+            modules.push_back("crypto-aes");
+            break;
+        }
     return modules;
 }
 

@@ -23,7 +23,7 @@ struct Storage {
 
 // The kernel modules the storage of `config` will want: overlay (podman's
 // image store, always), the b2c.filesystem types, loop for a cache that is
-// an image file on a share.
+// an image file on a share, the CPU's AES for fscrypt volumes.
 std::vector<std::string> modules_needed(const cmdline::StorageConfig& config);
 
 // The cache is a b2c.filesystem that is mounted over the network (NFS,

@@ -37,3 +37,12 @@ TEST_CASE("modules: the modules of another kernel are named, with the running on
     CHECK(missing->other_kernels);
     CHECK_THAT(missing->message, Catch::Contains("modules of Linux 6.1.0-57-amd64 but this is Linux 6.6.0-hid"));
 }
+
+TEST_CASE("modules: the CPU's modalias loads no module, a device's does")
+{
+    using b2c::init::is_device_modalias;
+    CHECK_FALSE(is_device_modalias("cpu:type:x86,ven0000fam0006mod003F:feature:,0000,0001,0099"));
+    CHECK(is_device_modalias("pci:v00001AF4d00001000sv00001AF4sd00000001bc02sc00i00"));
+    CHECK(is_device_modalias("virtio:d00000001v00001AF4"));
+    CHECK(is_device_modalias("acpi:QEMU0002:"));
+}

@@ -1,7 +1,10 @@
 // The pure parts of storage/fscrypt and storage/swap_header.
+#include <algorithm>
 #include <cstring>
 #include <catch2/catch.hpp>
 
+#include "cmdline/config.h"
+#include "storage/bring_up.h"
 #include "storage/fscrypt.h"
 #include "storage/swap_header.h"
 
@@ -79,4 +82,18 @@ TEST_CASE("swap UUIDs are random version-4 UUIDs")
     CHECK(a != b);
     CHECK((a[6] & 0xf0) == 0x40);
     CHECK((a[8] & 0xc0) == 0x80);
+}
+
+TEST_CASE("the storage asks for the CPU's AES only when a volume is encrypted")
+{
+    auto needed = [](const std::string& cmdline) {
+        return b2c::storage::modules_needed(b2c::cmdline::parse_config(cmdline).storage);
+    };
+    auto has = [](const std::vector<std::string>& modules, const std::string& name) {
+        return std::find(modules.begin(), modules.end(), name) != modules.end();
+    };
+    CHECK_FALSE(has(needed("b2c.volume=plain"), "crypto-aes"));
+    auto encrypted = needed("b2c.volume=secret,fscrypt_key=" + std::string(86, 'A') + "==");
+    CHECK(has(encrypted, "crypto-aes"));
+    CHECK(has(encrypted, "overlay"));
 }
