@@ -23,31 +23,6 @@ constexpr std::size_t kHeaderMagicOffset = 0x202;  // "HdrS"
 constexpr std::size_t kVersionPointerOffset = 0x20e;
 constexpr std::size_t kVersionBase = 0x200;
 
-void append_file(int out, const std::string& path)
-{
-    UniqueFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!in)
-        throw std::runtime_error(fmt::format("cannot read '{}': {}", path, error_text(errno)));
-    char buffer[1 << 16];
-    for (;;) {
-        ssize_t n = ::read(in.get(), buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            throw std::runtime_error(fmt::format("cannot read '{}': {}", path, error_text(errno)));
-        if (n == 0)
-            return;
-        for (ssize_t done = 0; done < n;) {
-            ssize_t w = ::write(out, buffer + done, static_cast<std::size_t>(n - done));
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w < 0)
-                throw std::runtime_error(fmt::format("cannot write the initrd: {}", error_text(errno)));
-            done += w;
-        }
-    }
-}
-
 }  // namespace
 
 std::optional<std::string> bzimage_release(const std::string& kernel)
@@ -72,11 +47,14 @@ std::optional<std::string> bzimage_release(const std::string& kernel)
     return release;
 }
 
+bool is_core_initramfs(const std::string& initramfs)
+{
+    return fs::path(initramfs).filename().string().starts_with("initramfs-core.");
+}
+
 std::optional<std::string> modules_next_to(const std::string& initramfs, const std::string& release)
 {
     fs::path path(initramfs);
-    if (!path.filename().string().starts_with("initramfs-core."))
-        return std::nullopt;
     // The initramfs' own compression first.
     bool xz = path.extension() == ".xz";
     for (const char* ext : {xz ? "xz" : "zst", xz ? "zst" : "xz"}) {
@@ -92,17 +70,24 @@ ConcatenatedInitrd::ConcatenatedInitrd(const std::string& first, const std::stri
 {
     const char* tmp = std::getenv("TMPDIR");
     std::string pattern = fmt::format("{}/b2c-vm-initrd.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    UniqueFd out(::mkostemp(pattern.data(), O_CLOEXEC));
-    if (!out)
+    UniqueFd created(::mkostemp(pattern.data(), O_CLOEXEC));
+    if (!created)
         throw std::runtime_error(fmt::format("cannot create a temporary initrd in {}: {}",
                                              fs::path(pattern).parent_path().string(), error_text(errno)));
     path_ = pattern;
-    try {
-        append_file(out.get(), first);
-        append_file(out.get(), second);
-    } catch (...) {
+    std::ofstream out(path_, std::ios::binary | std::ios::trunc);
+    for (const auto* part : {&first, &second}) {
+        std::ifstream in(*part, std::ios::binary);
+        // (<< of an empty stream buffer sets failbit: an empty file copies nothing.)
+        bool empty = in && in.peek() == std::ifstream::traits_type::eof();
+        if (!in || (!empty && !(out << in.rdbuf()))) {
+            ::unlink(path_.c_str());
+            throw std::runtime_error(fmt::format("cannot read '{}' into the initrd {}", *part, path_));
+        }
+    }
+    if (!out.flush()) {
         ::unlink(path_.c_str());
-        throw;
+        throw std::runtime_error(fmt::format("cannot write the initrd {}", path_));
     }
 }
 

@@ -14,9 +14,12 @@ namespace b2c::vm {
 // 0x200), or nullopt when the file is not one.
 std::optional<std::string> bzimage_release(const std::string& kernel);
 
-// The modules archive b2c-vm adds to `initramfs` with --modules auto: only
-// for a core initramfs ("initramfs-core.*"), modules-RELEASE.cpio.EXT from the
-// same folder, the initramfs' own compression first; nullopt when none is there.
+// Whether `initramfs` is a core one ("initramfs-core.*", no modules in it).
+bool is_core_initramfs(const std::string& initramfs);
+
+// The modules archive of `release` next to `initramfs`: modules-RELEASE.cpio.EXT
+// from the same folder, the initramfs' own compression first; nullopt when
+// none is there.
 std::optional<std::string> modules_next_to(const std::string& initramfs, const std::string& release);
 
 // A temporary file holding `first` then `second`, removed when this goes.

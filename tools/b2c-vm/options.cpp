@@ -143,7 +143,7 @@ void resolve_modules(VmOptions& options)
         options.modules_archive = options.modules;
         return;
     }
-    if (!fs::path(options.initramfs).filename().string().starts_with("initramfs-core."))
+    if (!is_core_initramfs(options.initramfs))
         return;  // an all-in-one initramfs holds its modules
     auto release = bzimage_release(options.kernel);
     if (release)
