@@ -68,9 +68,27 @@ BaseUrl parse_base_url(const std::string& url)
     return base;
 }
 
+bool has_dot_segment(std::string_view key)
+{
+    while (true) {
+        auto slash = key.find('/');
+        auto part = key.substr(0, slash);
+        if (part == "." || part == "..")
+            return true;
+        if (slash == std::string_view::npos)
+            return false;
+        key.remove_prefix(slash + 1);
+    }
+}
+
 std::string object_url(const Endpoint& endpoint, const std::string& bucket, std::string_view key,
                        const QueryParameters& query)
 {
+    if (has_dot_segment(key))
+        throw std::invalid_argument(
+            fmt::format("the key '{}' has a '.' or '..' part: HTTP clients remove such parts from a URL, so it "
+                        "cannot be addressed (rename it with another S3 client)",
+                        key));
     auto base = parse_base_url(endpoint.url);
     std::string url = base.scheme + "://";
     if (endpoint.virtual_host)

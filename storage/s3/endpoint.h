@@ -1,7 +1,14 @@
 // Request URLs for an S3 endpoint: path style (host/bucket/key) or virtual
 // host style (bucket.host/key), with keys and query strings encoded the way
-// SigV4 canonicalises them, because libcurl 7.88 signs the path and the
-// query exactly as they appear in the URL (it neither re-encodes nor sorts).
+// SigV4 canonicalises them, because libcurl signs an S3 path and query
+// exactly as they appear in the URL (it neither re-encodes nor sorts).
+//
+// A key with a "." or ".." part ("a/./b", "../x") has no URL: libcurl
+// removes such parts (RFC 3986's dot-segment removal, "%2E" included) and
+// refuses to sign with CURLOPT_PATH_AS_IS since 8.10, so the request
+// would reach another key or a signature that does not match. Our pushes
+// never make such keys (file paths have no such parts); another client
+// may, and object_url() refuses them by name.
 #pragma once
 
 #include <string>
@@ -33,7 +40,11 @@ struct BaseUrl {
 // Throws std::invalid_argument naming the URL when it is not http(s)://host...
 BaseUrl parse_base_url(const std::string& url);
 
+// True when a '/'-separated part of `key` is "." or "..".
+bool has_dot_segment(std::string_view key);
+
 // URL of `key` in `bucket` (key "" is the bucket itself), with `query`.
+// Throws std::invalid_argument naming the key when has_dot_segment(key).
 std::string object_url(const Endpoint& endpoint, const std::string& bucket, std::string_view key,
                        const QueryParameters& query = {});
 

@@ -86,7 +86,12 @@ MirrorReport push(const std::filesystem::path& dir, const Location& to, const Mi
     for (const auto& entry : plan.remove) {
         Transfer transfer;
         transfer.request.method = "DELETE";
-        transfer.request.url = context.url_of(context.key_of(entry.path));
+        try {
+            transfer.request.url = context.url_of(context.key_of(entry.path));
+        } catch (const std::invalid_argument& e) {  // a key with a "." part, made by another client
+            context.fail(entry.path, std::string("cannot remove it: ") + e.what());
+            continue;
+        }
         transfer.done = [&context, path = entry.path](Outcome& outcome) {
             if (outcome.ok)
                 ++context.report.removed;

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "storage/s3/endpoint.h"
@@ -39,6 +40,9 @@ MirrorContext::MirrorContext(const Location& location_, const MirrorOptions& opt
     parse_base_url(location.endpoint.url);
     if (location.bucket.empty())
         throw std::invalid_argument("no bucket given (expected ALIAS/BUCKET[/PREFIX])");
+    if (has_dot_segment(prefix))
+        throw std::invalid_argument(fmt::format(
+            "the prefix '{}' has a '.' or '..' part: S3 keys under it cannot be addressed", location.prefix));
     if (options.part_size == 0 || options.multipart_threshold == 0)
         throw std::invalid_argument("the part size and the multipart threshold must be at least 1 byte");
 }

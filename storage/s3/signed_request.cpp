@@ -18,7 +18,6 @@ HeaderList prepare_request(CURL* easy, const Request& request, const Credentials
 {
     curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy, CURLOPT_PATH_AS_IS, 1L);  // keys may hold "./" or "//": sign and send them as they are
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(easy, CURLOPT_USERAGENT, "boot2container");
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, 10L);

@@ -1,5 +1,5 @@
 // One S3 request as libcurl will send it, signed by libcurl's own AWS SigV4
-// (CURLOPT_AWS_SIGV4 "aws:amz:REGION:s3"). What libcurl 7.88.1 does, read
+// (CURLOPT_AWS_SIGV4 "aws:amz:REGION:s3"). What libcurl (7.88.1 and 8.14.1) does, read
 // in its lib/http_aws_sigv4.c and checked against AWS's examples in
 // tests/unit/s3/test_signing.cpp:
 //  * it signs host, x-amz-date and *every* header of CURLOPT_HTTPHEADER
@@ -9,7 +9,9 @@
 //    would be signed as empty, so file bodies say UNSIGNED-PAYLOAD (their
 //    integrity is Content-MD5's job) and the header is always ours;
 //  * it uses the URL's path and query as they are: endpoint.h encodes and
-//    sorts them canonically;
+//    sorts them canonically; "." and ".." parts are removed from the path
+//    first (CURLOPT_PATH_AS_IS, which would keep them, cannot be combined
+//    with SigV4 since curl 8.10), so object_url() refuses keys with them;
 //  * it honours an x-amz-date header of ours (used by the tests only: it
 //    then sends the date twice);
 //  * it sorts header lines by "name:value", not by name, so a header whose

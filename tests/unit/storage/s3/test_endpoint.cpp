@@ -75,3 +75,24 @@ TEST_CASE("a prefix becomes 'PREFIX/', without stray slashes")
     CHECK(key_prefix("a/b") == "a/b/");
     CHECK(key_prefix("/a/b/") == "a/b/");
 }
+
+TEST_CASE("a key with a '.' or '..' part has no URL, and the error names it")
+{
+    for (const char* key : {".", "..", "./a", "a/.", "a/../b", "a/./b", "../../etc/passwd"})
+        CHECK(has_dot_segment(key));
+    for (const char* key : {"", "a", ".hidden", "a..b", "...", "a/.b./c", "a//b", "/a/"})
+        CHECK_FALSE(has_dot_segment(key));
+    Endpoint e;
+    e.url = "http://127.0.0.1:9000";
+    CHECK_THROWS_WITH(object_url(e, "bkt", "logs/../x"), Catch::Contains("'logs/../x'") && Catch::Contains("'..'"));
+    CHECK(object_url(e, "bkt", "a//.hidden/b..c") == "http://127.0.0.1:9000/bkt/a//.hidden/b..c");
+}
+
+TEST_CASE("a prefix with a '.' or '..' part is refused before any request")
+{
+    Location at;
+    at.endpoint.url = "http://127.0.0.1:1";  // nothing listens: the error must come first
+    at.bucket = "bkt";
+    at.prefix = "jobs/../other";
+    CHECK_THROWS_WITH(list(at, MirrorOptions{}), Catch::Contains("prefix 'jobs/../other'"));
+}
