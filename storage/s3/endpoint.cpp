@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "common/text.h"
+
 namespace b2c::s3 {
 
 std::string uri_encode(std::string_view text, bool keep_slash)
@@ -70,15 +72,7 @@ BaseUrl parse_base_url(const std::string& url)
 
 bool has_dot_segment(std::string_view key)
 {
-    while (true) {
-        auto slash = key.find('/');
-        auto part = key.substr(0, slash);
-        if (part == "." || part == "..")
-            return true;
-        if (slash == std::string_view::npos)
-            return false;
-        key.remove_prefix(slash + 1);
-    }
+    return std::ranges::any_of(split(key, '/'), [](const std::string& part) { return part == "." || part == ".."; });
 }
 
 std::string object_url(const Endpoint& endpoint, const std::string& bucket, std::string_view key,
