@@ -35,7 +35,7 @@ std::string encode_base64(std::string_view bytes)
 
 std::optional<std::string> decode_base64(std::string_view text, Padding padding)
 {
-    if (padding == Padding::required && (text.empty() || text.size() % 4 != 0))
+    if (padding == Padding::required && text.size() % 4 != 0)
         return std::nullopt;
     while (!text.empty() && text.back() == '=' && text.size() % 4 != 1)
         text.remove_suffix(1);
