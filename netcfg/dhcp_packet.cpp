@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "netcfg/network_order.h"
+
 namespace b2c::netcfg {
 namespace {
 
@@ -60,17 +62,6 @@ public:
 private:
     std::vector<std::uint8_t> bytes_;
 };
-
-std::uint32_t read_u32(std::span<const std::uint8_t> bytes, std::size_t at)
-{
-    return std::uint32_t{bytes[at]} << 24 | std::uint32_t{bytes[at + 1]} << 16 | std::uint32_t{bytes[at + 2]} << 8 |
-           std::uint32_t{bytes[at + 3]};
-}
-
-std::uint16_t read_u16(std::span<const std::uint8_t> bytes, std::size_t at)
-{
-    return static_cast<std::uint16_t>(bytes[at] << 8 | bytes[at + 1]);
-}
 
 // Option code -> value, with repeated options concatenated (RFC 3396).
 std::map<std::uint8_t, std::vector<std::uint8_t>> read_options(std::span<const std::uint8_t> area)

@@ -61,7 +61,7 @@ public:
             std::min<long>(std::chrono::duration_cast<seconds>(now - start_).count(), 0xffff));
         const auto to = renewing ? lease.server : broadcast_address;
         // Retransmissions at debug level; the first request of each phase at info.
-        const bool first_of_phase = !last_request_ || (!renewing && *last_request_ < rebinding_time(lease));
+        const bool first_of_phase = !last_request_ || (!renewing && *last_request_ < rebinding_deadline(lease));
         spdlog::log(first_of_phase ? spdlog::level::info : spdlog::level::debug,
                     "DHCP: {}: {} {} with {} (xid 0x{:08x})", lease.interface, renewing ? "renewing" : "rebinding",
                     ipv4_to_string(lease.address), renewing ? ipv4_to_string(to) : std::string("any server"), xid_);

@@ -26,11 +26,11 @@ const char* to_string(LeasePhase phase)
     return "unknown";
 }
 
-LeaseClock::time_point renewal_time(const DhcpLease& lease)
+LeaseClock::time_point renewal_deadline(const DhcpLease& lease)
 {
     return at(lease, lease.renewal_seconds);
 }
-LeaseClock::time_point rebinding_time(const DhcpLease& lease)
+LeaseClock::time_point rebinding_deadline(const DhcpLease& lease)
 {
     return at(lease, lease.rebinding_seconds);
 }
@@ -44,8 +44,8 @@ RenewalPlan plan_renewal(const DhcpLease& lease, LeaseClock::time_point now,
 {
     if (is_infinite(lease))
         return RenewalPlan{LeasePhase::infinite, false, LeaseClock::time_point::max()};
-    const auto t1 = renewal_time(lease);
-    const auto t2 = rebinding_time(lease);
+    const auto t1 = renewal_deadline(lease);
+    const auto t2 = rebinding_deadline(lease);
     const auto end = expiry_time(lease);
     if (now >= end)
         return RenewalPlan{LeasePhase::expired, false, now};

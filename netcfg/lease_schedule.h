@@ -38,8 +38,8 @@ RenewalPlan plan_renewal(const DhcpLease& lease, LeaseClock::time_point now,
                          std::optional<LeaseClock::time_point> last_request, std::chrono::milliseconds minimum_wait);
 
 // The instants of the lease on the monotonic clock.
-LeaseClock::time_point renewal_time(const DhcpLease& lease);
-LeaseClock::time_point rebinding_time(const DhcpLease& lease);
+LeaseClock::time_point renewal_deadline(const DhcpLease& lease);
+LeaseClock::time_point rebinding_deadline(const DhcpLease& lease);
 LeaseClock::time_point expiry_time(const DhcpLease& lease);
 
 }  // namespace b2c::netcfg

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "netcfg/network_order.h"
+
 namespace b2c::netcfg {
 namespace {
 
@@ -18,20 +20,6 @@ constexpr std::size_t kReferenceAt = 16;
 constexpr std::size_t kOriginAt = 24;
 constexpr std::size_t kReceiveAt = 32;
 constexpr std::size_t kTransmitAt = 40;
-
-std::uint32_t read_u32(std::span<const std::uint8_t> bytes, std::size_t at)
-{
-    return std::uint32_t{bytes[at]} << 24 | std::uint32_t{bytes[at + 1]} << 16 | std::uint32_t{bytes[at + 2]} << 8 |
-           std::uint32_t{bytes[at + 3]};
-}
-
-void write_u32(SntpPacket& bytes, std::size_t at, std::uint32_t value)
-{
-    bytes[at] = static_cast<std::uint8_t>(value >> 24);
-    bytes[at + 1] = static_cast<std::uint8_t>(value >> 16);
-    bytes[at + 2] = static_cast<std::uint8_t>(value >> 8);
-    bytes[at + 3] = static_cast<std::uint8_t>(value);
-}
 
 NtpTimestamp read_timestamp(std::span<const std::uint8_t> bytes, std::size_t at)
 {

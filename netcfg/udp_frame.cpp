@@ -2,33 +2,13 @@
 
 #include <algorithm>
 
+#include "netcfg/network_order.h"
+
 namespace b2c::netcfg {
 namespace {
 
 constexpr std::uint16_t ethertype_ipv4 = 0x0800;
 constexpr std::uint8_t ip_protocol_udp = 17;
-
-void put_u16(std::vector<std::uint8_t>& out, std::size_t at, std::uint16_t value)
-{
-    out[at] = static_cast<std::uint8_t>(value >> 8);
-    out[at + 1] = static_cast<std::uint8_t>(value);
-}
-
-void put_u32(std::vector<std::uint8_t>& out, std::size_t at, std::uint32_t value)
-{
-    put_u16(out, at, static_cast<std::uint16_t>(value >> 16));
-    put_u16(out, at + 2, static_cast<std::uint16_t>(value));
-}
-
-std::uint16_t get_u16(std::span<const std::uint8_t> in, std::size_t at)
-{
-    return static_cast<std::uint16_t>(in[at] << 8 | in[at + 1]);
-}
-
-std::uint32_t get_u32(std::span<const std::uint8_t> in, std::size_t at)
-{
-    return std::uint32_t{get_u16(in, at)} << 16 | get_u16(in, at + 2);
-}
 
 std::uint32_t sum_words(std::span<const std::uint8_t> bytes, std::uint32_t sum)
 {
@@ -67,21 +47,21 @@ std::vector<std::uint8_t> build_udp_frame(const UdpEndpoints& e, std::span<const
 
     std::copy(e.destination_mac.begin(), e.destination_mac.end(), frame.begin());
     std::copy(e.source_mac.begin(), e.source_mac.end(), frame.begin() + 6);
-    put_u16(frame, 12, ethertype_ipv4);
+    write_u16(frame, 12, ethertype_ipv4);
 
     frame[ip_at] = 0x45;  // version 4, 5 words of header
-    put_u16(frame, ip_at + 2, static_cast<std::uint16_t>(ipv4_header_size + udp_length));
+    write_u16(frame, ip_at + 2, static_cast<std::uint16_t>(ipv4_header_size + udp_length));
     frame[ip_at + 8] = 64;  // TTL
     frame[ip_at + 9] = ip_protocol_udp;
-    put_u32(frame, ip_at + 12, e.source_ip);
-    put_u32(frame, ip_at + 16, e.destination_ip);
-    put_u16(frame, ip_at + 10, internet_checksum(std::span(frame).subspan(ip_at, ipv4_header_size)));
+    write_u32(frame, ip_at + 12, e.source_ip);
+    write_u32(frame, ip_at + 16, e.destination_ip);
+    write_u16(frame, ip_at + 10, internet_checksum(std::span(frame).subspan(ip_at, ipv4_header_size)));
 
-    put_u16(frame, udp_at, e.source_port);
-    put_u16(frame, udp_at + 2, e.destination_port);
-    put_u16(frame, udp_at + 4, static_cast<std::uint16_t>(udp_length));
+    write_u16(frame, udp_at, e.source_port);
+    write_u16(frame, udp_at + 2, e.destination_port);
+    write_u16(frame, udp_at + 4, static_cast<std::uint16_t>(udp_length));
     std::copy(payload.begin(), payload.end(), frame.begin() + static_cast<std::ptrdiff_t>(udp_at + udp_header_size));
-    put_u16(frame, udp_at + 6, udp_checksum(e.source_ip, e.destination_ip, std::span(frame).subspan(udp_at)));
+    write_u16(frame, udp_at + 6, udp_checksum(e.source_ip, e.destination_ip, std::span(frame).subspan(udp_at)));
     return frame;
 }
 
@@ -89,32 +69,32 @@ std::optional<ReceivedUdp> parse_udp_frame(std::span<const std::uint8_t> frame)
 {
     if (frame.size() < ethernet_header_size + ipv4_header_size + udp_header_size)
         return std::nullopt;
-    if (get_u16(frame, 12) != ethertype_ipv4)
+    if (read_u16(frame, 12) != ethertype_ipv4)
         return std::nullopt;
     auto ip = frame.subspan(ethernet_header_size);
     if ((ip[0] >> 4) != 4)
         return std::nullopt;
     std::size_t header_length = std::size_t{ip[0] & 0x0fu} * 4;
-    std::size_t total_length = get_u16(ip, 2);
+    std::size_t total_length = read_u16(ip, 2);
     if (header_length < ipv4_header_size || total_length < header_length + udp_header_size || total_length > ip.size())
         return std::nullopt;
-    if (ip[9] != ip_protocol_udp || (get_u16(ip, 6) & 0x3fff) != 0)  // more fragments or an offset
+    if (ip[9] != ip_protocol_udp || (read_u16(ip, 6) & 0x3fff) != 0)  // more fragments or an offset
         return std::nullopt;
     if (internet_checksum(ip.first(header_length)) != 0)
         return std::nullopt;
 
     auto udp = ip.subspan(header_length, total_length - header_length);
-    std::size_t udp_length = get_u16(udp, 4);
+    std::size_t udp_length = read_u16(udp, 4);
     if (udp_length < udp_header_size || udp_length > udp.size())
         return std::nullopt;
 
     ReceivedUdp received;
     std::copy_n(frame.begin(), 6, received.endpoints.destination_mac.begin());
     std::copy_n(frame.begin() + 6, 6, received.endpoints.source_mac.begin());
-    received.endpoints.source_ip = get_u32(ip, 12);
-    received.endpoints.destination_ip = get_u32(ip, 16);
-    received.endpoints.source_port = get_u16(udp, 0);
-    received.endpoints.destination_port = get_u16(udp, 2);
+    received.endpoints.source_ip = read_u32(ip, 12);
+    received.endpoints.destination_ip = read_u32(ip, 16);
+    received.endpoints.source_port = read_u16(udp, 0);
+    received.endpoints.destination_port = read_u16(udp, 2);
     received.payload = udp.subspan(udp_header_size, udp_length - udp_header_size);
     return received;
 }

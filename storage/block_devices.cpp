@@ -19,6 +19,7 @@
 
 #include "common/errors.h"
 #include "common/unique_fd.h"
+#include "storage/sysfs_attribute.h"
 
 namespace fs = std::filesystem;
 
@@ -76,17 +77,9 @@ FilesystemInfo probe_superblocks(int fd, std::uint64_t offset, std::uint64_t siz
             lookup(probe.get(), "USAGE")};
 }
 
-std::string read_line(const fs::path& path)
-{
-    std::ifstream in(path);
-    std::string line;
-    std::getline(in, line);
-    return line;
-}
-
 std::uint64_t read_number(const fs::path& path)
 {
-    auto text = read_line(path);
+    auto text = read_sysfs_line(path);
     try {
         return text.empty() ? 0 : std::stoull(text);
     } catch (const std::exception&) {
@@ -109,9 +102,9 @@ bool is_virtual_name(std::string_view name)
 // Why a disk is not usable at all, or empty.
 std::string why_unusable(const fs::path& sys)
 {
-    if (read_line(sys / "ro") == "1")
+    if (read_sysfs_line(sys / "ro") == "1")
         return "read-only";
-    if (sys.filename().string().starts_with("sr") || read_line(sys / "device" / "type") == "5")
+    if (sys.filename().string().starts_with("sr") || read_sysfs_line(sys / "device" / "type") == "5")
         return "an optical drive";
     if (read_number(sys / "size") == 0)
         return "empty (no medium?)";
@@ -175,7 +168,7 @@ void probe_table(Disk& disk, int fd, const fs::path& sys, const DiskScan& scan)
         // The kernel's name, when it knows the partition (same rule, but trust it).
         std::error_code ec;
         for (const auto& entry : fs::directory_iterator(sys, ec)) {
-            if (read_line(entry.path() / "partition") == std::to_string(partition.number)) {
+            if (read_sysfs_line(entry.path() / "partition") == std::to_string(partition.number)) {
                 partition.node = (fs::path(scan.dev_dir) / entry.path().filename()).string();
                 break;
             }

@@ -16,14 +16,14 @@ namespace b2c::storage {
 
 namespace {
 
-struct ContextDeleter {
+struct MountContextDeleter {
     void operator()(libmnt_context* cxt) const { mnt_free_context(cxt); }
 };
-using Context = std::unique_ptr<libmnt_context, ContextDeleter>;
+using MountContext = std::unique_ptr<libmnt_context, MountContextDeleter>;
 
-Context new_context()
+MountContext new_context()
 {
-    Context cxt(mnt_new_context());
+    MountContext cxt(mnt_new_context());
     if (!cxt)
         throw std::runtime_error("libmount: cannot allocate a mount context (out of memory?)");
     return cxt;

@@ -20,20 +20,13 @@
 
 #include "common/errors.h"
 #include "common/unique_fd.h"
+#include "storage/sysfs_attribute.h"
 
 namespace fs = std::filesystem;
 
 namespace b2c::storage {
 
 namespace {
-
-std::string read_line(const fs::path& path)
-{
-    std::ifstream in(path);
-    std::string line;
-    std::getline(in, line);
-    return line;
-}
 
 // A partition as the kernel has it, from /sys/block/DISK/PART.
 struct KernelPartition {
@@ -48,13 +41,13 @@ std::vector<KernelPartition> kernel_partitions(const Disk& disk, const DiskScan&
     std::vector<KernelPartition> result;
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(fs::path(scan.sysfs_block) / disk.name, ec)) {
-        const auto number = read_line(entry.path() / "partition");
+        const auto number = read_sysfs_line(entry.path() / "partition");
         if (number.empty())
             continue;
         try {
             result.push_back({entry.path().filename().string(), std::stoi(number),
-                              std::stoull(read_line(entry.path() / "start")) * 512,
-                              std::stoull(read_line(entry.path() / "size")) * 512});
+                              std::stoull(read_sysfs_line(entry.path() / "start")) * 512,
+                              std::stoull(read_sysfs_line(entry.path() / "size")) * 512});
         } catch (const std::exception&) {
             // A partition that vanished while we read it.
         }
@@ -84,7 +77,7 @@ void blkpg(const Disk& disk, int op, int number, std::uint64_t start, std::uint6
 // devtmpfs creates the node; without it (a test's /dev, an odd kernel) we do.
 void make_node(const fs::path& sys_partition, const std::string& node)
 {
-    const auto dev = read_line(sys_partition / "dev");
+    const auto dev = read_sysfs_line(sys_partition / "dev");
     unsigned maj = 0, min = 0;
     if (std::sscanf(dev.c_str(), "%u:%u", &maj, &min) != 2)
         throw std::runtime_error(fmt::format("cannot read {}", (sys_partition / "dev").string()));

@@ -16,10 +16,10 @@ namespace b2c::storage {
 
 namespace {
 
-struct ContextDeleter {
+struct FdiskContextDeleter {
     void operator()(fdisk_context* cxt) const { fdisk_unref_context(cxt); }
 };
-using Context = std::unique_ptr<fdisk_context, ContextDeleter>;
+using FdiskContext = std::unique_ptr<fdisk_context, FdiskContextDeleter>;
 
 struct PartitionDeleter {
     void operator()(fdisk_partition* pa) const { fdisk_unref_partition(pa); }
@@ -62,7 +62,7 @@ CreatedPartition create_cache_partition(const Disk& disk, const PartitionPlan& p
     if (plan.table != TableType::gpt && plan.table != TableType::dos)
         throw std::runtime_error(
             fmt::format("cannot partition {}: unsupported table {}", disk.node, table_type_name(plan.table)));
-    Context cxt(fdisk_new_context());
+    FdiskContext cxt(fdisk_new_context());
     if (!cxt)
         throw std::runtime_error("libfdisk: cannot allocate a context (out of memory?)");
     std::string node = disk.node;

@@ -17,6 +17,7 @@
 #include "common/run_command.h"
 #include "common/unique_fd.h"
 #include "storage/s3/digest.h"
+#include "storage/s3/response_headers.h"
 #include "storage/s3/s3_xml.h"
 
 namespace b2c::s3 {
@@ -46,20 +47,7 @@ constexpr std::size_t max_body = 1 << 20;  // an XML answer or error; more is cu
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user)
 {
     auto* active = static_cast<TransferEngine::Active*>(user);
-    std::string_view line(data, size * count);
-    auto colon = line.find(':');
-    if (colon != std::string_view::npos) {
-        std::string name(line.substr(0, colon));
-        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-        std::string_view value = line.substr(colon + 1);
-        while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-            value.remove_prefix(1);
-        while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
-            value.remove_suffix(1);
-        active->outcome.headers[name] = value;
-    } else if (line.rfind("HTTP/", 0) == 0) {
-        active->outcome.headers.clear();  // a new answer (after 100 Continue)
-    }
+    add_header_line(std::string_view(data, size * count), active->outcome.headers);
     return size * count;
 }
 

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/s3/response_headers.h"
 #include "storage/s3/signed_request.h"
 #include "storage/s3/temp_file.h"
 
@@ -29,15 +30,15 @@ struct EngineOptions {
 };
 
 struct Outcome {
-    bool ok = false;                             // a 2xx answer, possibly after retries
-    long status = 0;                             // HTTP status; 0 when no answer came
-    std::string s3_code;                         // <Code> of an S3 error document
-    std::string error;                           // why it failed, secrets redacted
-    std::string body;                            // the answer, when not downloaded to a file
-    std::map<std::string, std::string> headers;  // names in lower case
-    std::unique_ptr<TempFile> file;              // the downloaded body, when asked for one
-    std::string file_etag;                       // its ETag, computed while it was written
-    std::uint64_t file_size = 0;                 // bytes of the body written to a file
+    bool ok = false;                 // a 2xx answer, possibly after retries
+    long status = 0;                 // HTTP status; 0 when no answer came
+    std::string s3_code;             // <Code> of an S3 error document
+    std::string error;               // why it failed, secrets redacted
+    std::string body;                // the answer, when not downloaded to a file
+    ResponseHeaders headers;         // names in lower case
+    std::unique_ptr<TempFile> file;  // the downloaded body, when asked for one
+    std::string file_etag;           // its ETag, computed while it was written
+    std::uint64_t file_size = 0;     // bytes of the body written to a file
 };
 
 struct Transfer {

@@ -14,17 +14,16 @@
 #include "common/units.h"
 #include "storage/s3/digest.h"
 #include "storage/s3/mc_attrs.h"
+#include "storage/s3/response_headers.h"
 #include "storage/s3/s3_xml.h"
 
 namespace b2c::s3 {
 namespace {
 
-std::string etag_of(Outcome& outcome)
+std::string etag_of(const Outcome& outcome)
 {
-    std::string etag = outcome.headers["etag"];
-    if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"')
-        etag = etag.substr(1, etag.size() - 2);
-    return etag;
+    auto etag = outcome.headers.find("etag");
+    return etag == outcome.headers.end() ? std::string() : unquoted_etag(etag->second);
 }
 
 // S3 takes at most 10000 parts: bigger files get bigger parts (whole MiB).

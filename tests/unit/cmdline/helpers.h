@@ -11,6 +11,10 @@
 
 namespace b2c::cmdline::test {
 
+// A valid fscrypt key: 64 bytes (0, 1, ..., 63) in base 64.
+inline const std::string key64 =
+    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==";
+
 inline std::vector<Diagnostic> with_severity(const Config& config, Diagnostic::Severity severity)
 {
     std::vector<Diagnostic> found;

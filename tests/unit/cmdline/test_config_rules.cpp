@@ -7,7 +7,6 @@ using namespace b2c::cmdline::test;
 using Words = std::vector<std::string>;
 
 namespace {
-const std::string key64 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==";
 }
 
 TEST_CASE("other kernel parameters are ignored")

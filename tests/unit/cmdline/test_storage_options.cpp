@@ -8,7 +8,6 @@ using Kind = CacheDevice::Kind;
 using Words = std::vector<std::string>;
 
 namespace {
-const std::string key64 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==";
 const std::string key32 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 const std::string minio = "b2c.minio=srv-s3,https://192.168.42.254,accesskey1,secretkey1 ";
 }  // namespace

@@ -5,18 +5,13 @@
 
 #include "netcfg/dhcp_client.h"
 #include "netcfg/dhcp_packet.h"
+#include "netcfg/network_order.h"
 
 using namespace b2c::netcfg;
 
 namespace {
 
 const MacAddress mac{0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
-
-std::uint32_t u32_at(const std::vector<std::uint8_t>& bytes, std::size_t at)
-{
-    return std::uint32_t{bytes[at]} << 24 | std::uint32_t{bytes[at + 1]} << 16 | std::uint32_t{bytes[at + 2]} << 8 |
-           bytes[at + 3];
-}
 
 // A server's reply written byte by byte, the way a server would, without our encoder.
 std::vector<std::uint8_t> handmade_reply(std::uint8_t type, std::vector<std::uint8_t> extra_options = {})
@@ -62,7 +57,7 @@ TEST_CASE("a DISCOVER is encoded byte for byte", "[dhcp]")
     CHECK(bytes[1] == 1);  // Ethernet
     CHECK(bytes[2] == 6);
     CHECK(bytes[3] == 0);
-    CHECK(u32_at(bytes, 4) == 0x12345678);
+    CHECK(read_u32(bytes, 4) == 0x12345678);
     CHECK(bytes[10] == 0x80);  // broadcast flag
     CHECK(bytes[11] == 0);
     for (std::size_t at = 12; at < 28; ++at)
@@ -70,7 +65,7 @@ TEST_CASE("a DISCOVER is encoded byte for byte", "[dhcp]")
     CHECK(std::equal(mac.begin(), mac.end(), bytes.begin() + 28));
     for (std::size_t at = 34; at < 236; ++at)
         CHECK(bytes[at] == 0);  // chaddr padding, sname, file
-    CHECK(u32_at(bytes, 236) == 0x63825363);
+    CHECK(read_u32(bytes, 236) == 0x63825363);
 
     const std::vector<std::uint8_t> expected_options = {
         53, 1, 1,  // DHCPDISCOVER

@@ -8,20 +8,15 @@
 
 #include "netcfg/dhcp_lease.h"
 #include "netcfg/dhcp_packet.h"
+#include "netcfg/network_order.h"
 
 using namespace b2c::netcfg;
 
 namespace {
 
-const MacAddress mac{0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+const MacAddress our_mac{0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
 constexpr std::uint32_t our_address = 0x0a00020f;  // 10.0.2.15
 constexpr std::uint32_t server = 0x0a000202;       // 10.0.2.2
-
-std::uint32_t u32_at(const std::vector<std::uint8_t>& bytes, std::size_t at)
-{
-    return std::uint32_t{bytes[at]} << 24 | std::uint32_t{bytes[at + 1]} << 16 | std::uint32_t{bytes[at + 2]} << 8 |
-           bytes[at + 3];
-}
 
 // Whether option `code` is in the options area of an encoded message.
 bool has_option(const std::vector<std::uint8_t>& bytes, std::uint8_t code)
@@ -46,7 +41,7 @@ DhcpLease sample_lease()
     DhcpLease lease;
     lease.interface = "eth0";
     lease.ifindex = 2;
-    lease.mac = mac;
+    lease.mac = our_mac;
     lease.address = our_address;
     lease.prefix_length = 24;
     lease.routers = {server};
@@ -66,7 +61,7 @@ DhcpMessage ack_for(std::uint32_t address)
     ack.op = bootp_reply;
     ack.type = DhcpMessageType::ack;
     ack.yiaddr = address;
-    ack.chaddr = mac;
+    ack.chaddr = our_mac;
     ack.server_id = server;
     ack.lease_time = 7200;
     return ack;
@@ -144,15 +139,15 @@ TEST_CASE("set_lease_times reads options 51, 58 and 59", "[lease]")
 
 TEST_CASE("the renewal DHCPREQUEST follows RFC 2131 table 5", "[lease][dhcp]")
 {
-    auto message = make_renewal_request(0xcafe0001, mac, "b2c", our_address);
+    auto message = make_renewal_request(0xcafe0001, our_mac, "b2c", our_address);
     auto bytes = encode_dhcp(message);
 
     CHECK(bytes[0] == bootp_request);
-    CHECK(u32_at(bytes, 4) == 0xcafe0001);
-    CHECK(bytes[10] == 0);                    // no broadcast flag: we can receive unicast
-    CHECK(u32_at(bytes, 12) == our_address);  // ciaddr
-    CHECK(u32_at(bytes, 16) == 0);            // yiaddr
-    CHECK(std::equal(mac.begin(), mac.end(), bytes.begin() + 28));
+    CHECK(read_u32(bytes, 4) == 0xcafe0001);
+    CHECK(bytes[10] == 0);                      // no broadcast flag: we can receive unicast
+    CHECK(read_u32(bytes, 12) == our_address);  // ciaddr
+    CHECK(read_u32(bytes, 16) == 0);            // yiaddr
+    CHECK(std::equal(our_mac.begin(), our_mac.end(), bytes.begin() + 28));
 
     // MUST NOT: requested IP address and server identifier.
     CHECK_FALSE(has_option(bytes, dhcp_option::requested_ip));
@@ -176,7 +171,7 @@ TEST_CASE("the selecting DHCPREQUEST keeps its requested address and server id",
 {
     DhcpMessage offer = ack_for(our_address);
     offer.type = DhcpMessageType::offer;
-    auto request = decode_dhcp(encode_dhcp(make_request(1, mac, "", offer)));
+    auto request = decode_dhcp(encode_dhcp(make_request(1, our_mac, "", offer)));
     CHECK(request.ciaddr == 0);
     CHECK(request.requested_ip == our_address);
     CHECK(request.server_id == server);
@@ -200,7 +195,7 @@ TEST_CASE("an ACK to a renewal restarts the lease's times from the request", "[l
     CHECK(lease.domain == old.domain);
     CHECK(lease.prefix_length == 24);
     CHECK(lease.interface == "eth0");
-    CHECK(lease.mac == mac);
+    CHECK(lease.mac == our_mac);
     CHECK(same_configuration(old, lease));
 }
 

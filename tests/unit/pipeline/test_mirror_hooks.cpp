@@ -14,6 +14,7 @@
 #include "fake_podman.h"
 #include "pipeline/change_watcher.h"
 #include "pipeline/mirror_hooks.h"
+#include "specs.h"
 
 using namespace b2c::pipeline;
 using b2c::cmdline::Config;
@@ -23,14 +24,11 @@ using b2c::cmdline::S3Location;
 using b2c::cmdline::VolumeConfig;
 namespace when = b2c::cmdline;
 
+using b2c::pipeline::test::container;
+
 namespace {
 
 const std::string dir_of_v = "/var/lib/containers/storage/volumes/v/_data";
-
-ContainerSpec container(const std::string& image)
-{
-    return {{image}, "args of " + image};
-}
 
 // b2c.minio=srv,http://10.0.2.2:9000,AK-SECRET,SK-SECRET and a volume v with
 // mirror=srv/bucket/prefix.

@@ -11,20 +11,16 @@
 #include "pipeline/container_runner.h"
 #include "pipeline/podman_args.h"
 #include "pipeline/runtime.h"
+#include "specs.h"
 
 using namespace b2c::pipeline;
 using b2c::cmdline::Config;
 using b2c::cmdline::ContainerSpec;
 using fake::contains;
 
-namespace {
+using b2c::pipeline::test::container;
 
-// A container running `image`; its text is "run IMAGE" for the checks.
-ContainerSpec container(const std::string& image, std::vector<std::string> flags = {})
-{
-    flags.push_back(image);
-    return {flags, "args of " + image};
-}
+namespace {
 
 bool env_has(const std::vector<std::string>& argv, const std::string& assignment)
 {

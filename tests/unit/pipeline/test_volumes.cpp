@@ -7,6 +7,7 @@
 #include "pipeline/podman_args.h"
 #include "pipeline/runtime.h"
 #include "pipeline/volumes.h"
+#include "specs.h"
 
 using namespace b2c::pipeline;
 using b2c::cmdline::CacheDevice;
@@ -14,6 +15,8 @@ using b2c::cmdline::Config;
 using b2c::cmdline::ContainerSpec;
 using b2c::cmdline::VolumeConfig;
 using fake::contains;
+
+using b2c::pipeline::test::container;
 
 namespace {
 
@@ -34,11 +37,6 @@ const std::string volumes_dir = "/var/lib/containers/storage/volumes/";
 std::string data_of(const std::string& volume)
 {
     return volumes_dir + volume + "/_data";
-}
-
-ContainerSpec container(const std::string& image)
-{
-    return {{image}, "args of " + image};
 }
 
 VolumeConfig volume(const std::string& name)

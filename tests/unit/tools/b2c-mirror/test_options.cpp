@@ -6,7 +6,7 @@ using namespace b2c::mirror;
 
 namespace {
 
-MirrorCommand parse(std::vector<const char*> args)
+MirrorCommand parse_mirror_args(std::vector<const char*> args)
 {
     args.insert(args.begin(), "b2c-mirror");
     return parse_command(static_cast<int>(args.size()), args.data());
@@ -16,8 +16,9 @@ MirrorCommand parse(std::vector<const char*> args)
 
 TEST_CASE("b2c-mirror's options")
 {
-    auto c = parse({"--overwrite", "--remove", "--exclude", "*.log", "--exclude", "tmp/*", "--preserve", "--jobs", "4",
-                    "--multipart-threshold", "5M", "--part-size", "1048576", "src", "minio/bkt/pre"});
+    auto c = parse_mirror_args({"--overwrite", "--remove", "--exclude", "*.log", "--exclude", "tmp/*", "--preserve",
+                                "--jobs", "4", "--multipart-threshold", "5M", "--part-size", "1048576", "src",
+                                "minio/bkt/pre"});
     CHECK(c.options.overwrite);
     CHECK(c.options.remove);
     CHECK(c.options.preserve);
@@ -27,13 +28,13 @@ TEST_CASE("b2c-mirror's options")
     CHECK(c.options.part_size == 1u << 20);
     CHECK(c.source == "src");
     CHECK(c.destination == "minio/bkt/pre");
-    auto defaults = parse({"a", "b"});
+    auto defaults = parse_mirror_args({"a", "b"});
     CHECK_FALSE(defaults.options.overwrite);
     CHECK(defaults.options.max_in_flight == 16);
     CHECK(defaults.options.multipart_threshold == 64u << 20);
     CHECK(defaults.options.attempts == 5);
-    CHECK(parse({"--list", "minio/bkt"}).list == std::optional<std::string>("minio/bkt"));
-    CHECK(parse({"--version"}).version);  // no SRC and DST needed
+    CHECK(parse_mirror_args({"--list", "minio/bkt"}).list == std::optional<std::string>("minio/bkt"));
+    CHECK(parse_mirror_args({"--version"}).version);  // no SRC and DST needed
 }
 
 TEST_CASE("b2c-mirror --version names the libcurl it runs with")
@@ -45,12 +46,12 @@ TEST_CASE("b2c-mirror --version names the libcurl it runs with")
 
 TEST_CASE("b2c-mirror's usage errors")
 {
-    CHECK_THROWS_AS(parse({"onlyone"}), UsageError);
-    CHECK_THROWS_AS(parse({"--bogus", "a", "b"}), UsageError);
-    CHECK_THROWS_WITH(parse({"--part-size", "12X", "a", "b"}),
+    CHECK_THROWS_AS(parse_mirror_args({"onlyone"}), b2c::mirror::UsageError);
+    CHECK_THROWS_AS(parse_mirror_args({"--bogus", "a", "b"}), b2c::mirror::UsageError);
+    CHECK_THROWS_WITH(parse_mirror_args({"--part-size", "12X", "a", "b"}),
                       Catch::Contains("--part-size") && Catch::Contains("12X"));
-    CHECK_THROWS_AS(parse({"--jobs", "0", "a", "b"}), UsageError);
-    CHECK_THROWS_AS(parse({"--list", "m/b", "extra"}), UsageError);
+    CHECK_THROWS_AS(parse_mirror_args({"--jobs", "0", "a", "b"}), b2c::mirror::UsageError);
+    CHECK_THROWS_AS(parse_mirror_args({"--list", "m/b", "extra"}), b2c::mirror::UsageError);
 }
 
 TEST_CASE("aliases from the environment and from a config file")
@@ -69,7 +70,7 @@ TEST_CASE("aliases from the environment and from a config file")
     try {
         parse_alias_value("srv", "http://x,TOPSECRETKEY");
         FAIL("a value without its secret key was accepted");
-    } catch (const UsageError& e) {
+    } catch (const b2c::mirror::UsageError& e) {
         CHECK_THAT(e.what(), !Catch::Contains("TOPSECRETKEY"));
     }
 }
@@ -86,5 +87,5 @@ TEST_CASE("ALIAS/BUCKET/PREFIX against local paths")
     CHECK_FALSE(parse_remote("other/bkt", aliases));
     CHECK_FALSE(parse_remote("./minio/bkt", aliases));
     CHECK_FALSE(parse_remote("/minio/bkt", aliases));
-    CHECK_THROWS_AS(parse_remote("minio", aliases), UsageError);
+    CHECK_THROWS_AS(parse_remote("minio", aliases), b2c::mirror::UsageError);
 }
