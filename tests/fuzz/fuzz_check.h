@@ -1,0 +1,31 @@
+// What the fuzz targets share: a check that aborts (libFuzzer then keeps the
+// input as a crash) with the property that failed, and the input as text.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <span>
+#include <string_view>
+
+#define FUZZ_CHECK(condition)                                                                                          \
+    do {                                                                                                               \
+        if (!(condition)) {                                                                                            \
+            std::fprintf(stderr, "%s:%d: property broken: %s\n", __FILE__, __LINE__, #condition);                      \
+            std::abort();                                                                                              \
+        }                                                                                                              \
+    } while (false)
+
+namespace b2c::fuzz {
+
+inline std::string_view as_text(const std::uint8_t* data, std::size_t size)
+{
+    return {reinterpret_cast<const char*>(data), size};
+}
+
+inline std::span<const std::uint8_t> as_bytes(const std::uint8_t* data, std::size_t size)
+{
+    return {data, size};
+}
+
+}  // namespace b2c::fuzz
