@@ -2,6 +2,7 @@
 // client uses it: the sample from our clock's times and the server's.
 #include <chrono>
 
+#include "netcfg/network_order.h"
 #include "netcfg/sntp_packet.h"
 #include "tests/fuzz/fuzz_check.h"
 
@@ -11,9 +12,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 {
     if (size < 8)
         return 0;
-    NtpTimestamp nonce{static_cast<std::uint32_t>(data[0] << 24 | data[1] << 16 | data[2] << 8 | data[3]),
-                       static_cast<std::uint32_t>(data[4] << 24 | data[5] << 16 | data[6] << 8 | data[7])};
-    auto packet = b2c::fuzz::as_bytes(data + 8, size - 8);
+    auto bytes = b2c::fuzz::as_bytes(data, size);
+    NtpTimestamp nonce{read_u32(bytes, 0), read_u32(bytes, 4)};
+    auto packet = bytes.subspan(8);
     (void)sntp_origin(packet);
     SntpReply reply;
     try {
