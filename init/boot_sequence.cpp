@@ -18,11 +18,13 @@ void failed_boot(std::string_view reason)
 // The pipeline's runtime, wired to the boot report: its status for PID 1,
 // and the watchdog around the steps that are ours (containers and pulls
 // have no limit: they are the user's, and pulls watch their own progress).
-pipeline::Runtime pipeline_runtime(const cmdline::Config& config)
+pipeline::Runtime pipeline_runtime(const cmdline::Config& config, const storage::Storage& storage)
 {
     pipeline::Runtime runtime;
     runtime.secrets = config.secrets();
     runtime.store_dir = "/var/lib/containers";
+    if (storage.cache)
+        runtime.cache_source = storage.cache->source();
     runtime.watch = [](std::string_view step, std::chrono::seconds limit) { watch_step(step, limit); };
     runtime.report = [&config](const pipeline::Status& status, bool over) {
         report_pipeline(over ? PipelineProgress::over : PipelineProgress::running, status.status);
@@ -49,7 +51,7 @@ void run_boot_sequence()
             spdlog::info("no container to run (b2c.run, b2c.run_service, b2c.run_post)");
             return;
         }
-        pipeline::run_pipeline(boot.config, pipeline_runtime(boot.config));  // sections of its own
+        pipeline::run_pipeline(boot.config, pipeline_runtime(boot.config, boot.storage));  // sections of its own
     } catch (const std::exception& e) {
         failed_boot(fmt::format("the boot sequence failed: {}", e.what()));
     } catch (...) {

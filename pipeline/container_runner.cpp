@@ -80,11 +80,18 @@ std::optional<std::string> create_container(const Runtime& runtime, const cmdlin
             attempt = std::max(attempt, create_attempts - 1);
         }
     }
-    if (out_of_space)
+    if (out_of_space && runtime.cache_source.empty())
         spdlog::error("giving up on the container '{}': the image store has no space left for it. Without "
                       "b2c.cache_device, images live in RAM: give the machine a cache (b2c.cache_device=auto) "
                       "or more memory, or use a smaller image",
                       redact(spec.text, runtime.secrets));
+    else if (out_of_space)
+        // Every unused image went before the last attempt: what fills the
+        // disk now is this image, the volumes and the swap file.
+        spdlog::error("giving up on the container '{}': the cache disk is full ({}), even with the images of "
+                      "earlier boots removed: give b2c.cache_device a bigger disk, let volumes you no longer "
+                      "need expire, or use a smaller image",
+                      redact(spec.text, runtime.secrets), runtime.cache_source);
     else
         spdlog::error("giving up on the container '{}' after {} attempts: check the image name, the "
                       "registry login and the network",

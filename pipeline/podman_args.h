@@ -53,7 +53,12 @@ Argv prune_dangling_images_argv();  // clean-up
 // Delays before the second, third, ... create attempt: 2 s, 4 s, 8 s, ...
 // (attempts - 1 values).
 std::vector<std::chrono::seconds> create_retry_delays(int attempts);
-inline constexpr int create_attempts = 4;
+// 5 attempts: 30 s of waiting, and podman tries a refused connection 3
+// times 1 s apart within each, so a registry that is unreachable for about
+// 45 s (a restart of the registry or of its proxy) delays the job instead of
+// failing it. With 4 (14 s of waiting), a registry down for the first 20 s
+// of the pipeline was reached by the last attempt only (tests/e2e).
+inline constexpr int create_attempts = 5;
 // A create (the pull) during which podman printed nothing and the machine
 // received less than this for Runtime::pull_stall_timeout is stopped, and
 // counts as a failed attempt: a registry that stalls cannot hang the machine.

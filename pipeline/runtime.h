@@ -50,6 +50,9 @@ struct Runtime {
     std::vector<std::string> secrets;  // redacted from every command's logs
     // podman's store (image_store.h's journal lives there); empty: none on disk.
     std::string store_dir;
+    // What holds the store: the cache's source ("/dev/vda1", "nfs:/export");
+    // empty: RAM. Named when the store runs out of space.
+    std::string cache_source;
     // Bytes the machine received so far: a pull that receives nothing for
     // `pull_stall_timeout` is stopped.
     std::function<std::uint64_t()> received_bytes = default_received_bytes;

@@ -231,6 +231,21 @@ def test_encrypted_volume(boot, image, tmp_path):
     assert lines(r.text, r"\s*0"), r.why("the reset volume should be empty")
 
 
+def test_a_cache_disk_too_small_for_the_image_is_named_with_its_remedy(boot, big_image, tmp_path):
+    """A cache that fills up during a pull: the error says so, names the
+    disk's remedies (not 'give the machine a cache': it has one), and the
+    session ends cleanly."""
+    disk = raw_disk(tmp_path, mib=400)
+    r = boot("b2c.cache_device=auto", f"b2c.run=\"{big_image} sh -c 'echo big-ran-$((11*11))'\"",
+             extra=disks(disk), timeout=400)
+    assert r.code not in VM_FAILURES and r.code != 0, r.why("a 600 MiB image cannot fit on a 400 MiB cache")
+    assert not lines(r.text, "big-ran-121"), r.why()
+    assert re.search(r"no space left on device", r.text, re.IGNORECASE), r.why("expected the reason")
+    assert "the cache disk is full" in r.text and "a bigger disk" in r.text, r.why("expected the cache's remedy")
+    assert "images live in RAM" not in r.text, r.why("the machine has a cache: the RAM hint is wrong here")
+    assert r.executor_status() == 125 and r.executor_saw_session_end(), r.why()
+
+
 def test_image_bigger_than_ram(boot, big_image, registry, tmp_path):
     run = f"b2c.run=\"{big_image} sh -c 'ls -l /big.bin; echo big-ran-$((11*11))'\""
     r = boot(run, extra=("--memory", "512"), timeout=400)

@@ -130,7 +130,7 @@ TEST_CASE("create is retried, the image store pruned before the last attempt, th
     auto status = run_pipeline(config, podman.runtime());
 
     using std::chrono::seconds;
-    CHECK(podman.sleeps == std::vector<seconds>{seconds{2}, seconds{4}, seconds{8}});
+    CHECK(podman.sleeps == std::vector<seconds>{seconds{2}, seconds{4}, seconds{8}, seconds{16}});
     auto lines = podman.lines();
     auto creates_nope = [](const std::string& l) {
         return l.rfind("podman create", 0) == 0 && l.substr(l.rfind(' ') + 1) == "nope";
@@ -166,6 +166,28 @@ TEST_CASE("an image store without space is freed at once for the one last attemp
     CHECK(creates == 2);
     CHECK(std::count(lines.begin(), lines.end(), "podman image prune --all --force") == 1);
     CHECK(status.status == exit_cannot_run);
+}
+
+TEST_CASE("the hint for a full image store names the cache disk when there is one, RAM when there is none")
+{
+    fake::Podman podman;
+    podman.full_store_images = {"huge"};
+    Config config;
+    config.pipeline.runs = {container("huge")};
+
+    fake::LogCapture in_ram;
+    run_pipeline(config, podman.runtime());
+    CHECK(in_ram.text().find("images live in RAM") != std::string::npos);
+    CHECK(in_ram.text().find("b2c.cache_device=auto") != std::string::npos);
+
+    auto runtime = podman.runtime();
+    runtime.cache_source = "/dev/vda1";
+    fake::LogCapture on_disk;
+    run_pipeline(config, runtime);
+    // Not "give the machine a cache": it has one, and it is full.
+    CHECK(on_disk.text().find("images live in RAM") == std::string::npos);
+    CHECK(on_disk.text().find("the cache disk is full (/dev/vda1)") != std::string::npos);
+    CHECK(on_disk.text().find("a bigger disk") != std::string::npos);
 }
 
 TEST_CASE("a passing create failure is retried and the container runs")
