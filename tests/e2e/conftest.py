@@ -12,7 +12,9 @@ apache2-utils (htpasswd). No network access and no root-owned state is
 touched: the registries listen on 127.0.0.1 with free ports and store in temp
 folders; podman uses a private --root/--runroot with the vfs driver.
 
-Every boot's console is kept in tests/e2e/.work/<test>.log.
+Every boot's console is kept in tests/e2e/.work/<test>.log, and searched
+for every secret the test gave (tests/leaks.py): a secret printed anywhere
+fails the test that booted.
 """
 import json
 import os
@@ -21,6 +23,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import tarfile
 import tempfile
 import time
@@ -30,6 +33,10 @@ import urllib.request
 import pytest
 
 HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+import leaks  # noqa: E402
+
+secret_watch = leaks.secret_watch  # autouse: every test's secrets are watched
 WORK = HERE / ".work"
 
 BUSYBOX = "/bin/busybox"
@@ -43,6 +50,10 @@ REG_USER = "b2cuser"
 # Distinctive strings, so that "appears in the log" cannot be a coincidence.
 REG_PASSWORD = "Sesame-b2c-4711"
 REG_WRONG_PASSWORD = "Wrong-b2c-0815"
+
+# The kernel's own line (printk's timestamp, capital K): not the init's
+# "[4.19]: kernel command line: ...", which is redacted and checked.
+KERNEL_COMMAND_LINE = re.compile(rb"^[^\n]*\[ *\d+\.\d+\] Kernel command line: [^\n]*$", re.M)
 
 ANSI_RE = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|[@-Z\\-_])")
 
@@ -413,6 +424,8 @@ class RunningBoot:
         self.timeout = timeout
         self.start = time.monotonic()
         self.header = ("$ " + subprocess.list2cmdline(argv) + "\n").encode()
+        self.watch = leaks.current
+        self.checked = False
         self.out = open(log, "wb")
         self.out.write(self.header)
         self.out.flush()
@@ -422,6 +435,16 @@ class RunningBoot:
     def console(self) -> str:
         """What the console showed so far."""
         return clean_console(self.log.read_bytes()[len(self.header):])
+
+    def check_secrets(self):
+        """Fails the test if the whole console (raw bytes, b2c-vm's stderr
+        included, our header line excluded) holds a secret it was given.
+        One line is not ours: the kernel prints its own command line at
+        loglevel 5 and more (farm jobs ask for 6), before /init runs."""
+        self.checked = True
+        console = self.log.read_bytes()[len(self.header):]
+        ours = KERNEL_COMMAND_LINE.sub(b"", console)
+        self.watch.check(ours, f"the console {self.log}")
 
     def wait(self, stop_on_guest_hang: bool = False) -> BootResult:
         """With stop_on_guest_hang, a guest kernel that reports a soft
@@ -441,6 +464,7 @@ class RunningBoot:
                     code = -1
                     break
         self.out.close()
+        self.check_secrets()
         raw = self.log.read_bytes()[len(self.header):]
         result = BootResult(code, raw, self.log, time.monotonic() - self.start)
         result.guest_hung = hung
@@ -473,6 +497,9 @@ def start_boot(request, b2c_vm, initramfs):
         boot.kill()
         if not boot.out.closed:
             boot.out.close()
+    for boot in started:  # the boots a test killed instead of waiting for
+        if not boot.checked:
+            boot.check_secrets()
 
 
 @pytest.fixture

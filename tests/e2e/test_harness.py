@@ -2,12 +2,15 @@
 failures that follow are the harness's, not the product's."""
 import base64
 import json
+import os
+import subprocess
 import urllib.error
 import urllib.request
 
 import pytest
 
-from conftest import REG_PASSWORD, REG_USER
+import leaks
+from conftest import REG_PASSWORD, REG_USER, RunningBoot
 
 MANIFEST_TYPES = ", ".join([
     "application/vnd.oci.image.manifest.v1+json",
@@ -48,3 +51,67 @@ def test_a_guest_that_hangs_is_stopped_at_once_and_booted_again(boot, image):
     assert "not-stopped-36" not in r.text and r.seconds < 110, r.why("the machine should be stopped at once")
     retries = (r.log.parent / "measurements.txt").read_text()
     assert "guest soft lockup" in retries and r.log.name.replace("-2.log", ".log") in retries, retries
+
+
+# The secret watch (tests/leaks.py): what it learns, and that it fails a
+# test. Each option of test_robustness's BROKEN_SECRETS is checked too.
+
+def test_the_watch_finds_the_secrets_of_every_option_family():
+    from test_robustness import BROKEN_SECRETS
+    for option, secrets in BROKEN_SECRETS.items():
+        found = leaks.secrets_in_parameter(option)
+        assert set(secrets) <= set(found), (option, found)
+    assert leaks.secrets_in_parameter(
+        "b2c.minio=srv,http://10.0.2.2:9000,AK-e2e-1,SK-e2e-2 b2c.volume=v,fscrypt_key=FK-e2e-3,encrypt_key=EK-e2e-4"
+    ) == ["AK-e2e-1", "SK-e2e-2", "FK-e2e-3", "EK-e2e-4"]
+    assert leaks.secrets_in_parameter('b2c.login=r,username=u,password="PW with spaces"') == ["PW with spaces"]
+    assert leaks.secrets_in_parameter(f'b2c.run="{"--tls-verify=false"} r/busybox echo hi"') == []
+
+
+def test_the_watch_reads_arguments_key_files_and_the_environment(tmp_path):
+    key = tmp_path / "k.key"
+    key.write_text("FILEKEY-e2e-5\n")
+    argv = ["b2c-vm", "--append", "b2c.login=r,username=u,password=PW-e2e-6", "--encrypt-key", "EK-e2e-7",
+            "--key-file", str(key)]
+    assert leaks.secrets_in_argv(argv) == ["PW-e2e-6", "EK-e2e-7", "FILEKEY-e2e-5"]
+    env = dict(os.environ, B2C_MINIO_local="http://127.0.0.1:1,AK-e2e-8,SK-e2e-9",
+               AWS_SECRET_ACCESS_KEY="SK-e2e-10")
+    assert sorted(leaks.secrets_in_env(env)) == ["AK-e2e-8", "SK-e2e-10", "SK-e2e-9"]
+
+
+def test_a_secret_in_a_captured_output_fails_the_test(secret_watch, build_dir):
+    assert secret_watch.is_ours([build_dir / "tools" / "b2c-mirror"]) and not secret_watch.is_ours(["echo"])
+    secret_watch.ours.append("/bin/echo")  # as if it were ours
+    subprocess.run(["/bin/echo", "password=u"], capture_output=True, check=True)  # too short to search for
+    with pytest.raises(pytest.fail.Exception, match="PWout-e2e-11"):
+        subprocess.run(["/bin/echo", "b2c.login=r,username=u,password=PWout-e2e-11"], capture_output=True)
+    # Other programs may print what they are given (radosgw-admin does).
+    subprocess.run(["echo", "b2c.login=r,username=u,password=PWout-e2e-11"], capture_output=True, check=True)
+    secret_watch.add("given-another-way-e2e-12")
+    with pytest.raises(pytest.fail.Exception, match="given-another-way-e2e-12"):
+        subprocess.run(["/bin/echo", "given-another-way-e2e-12"], capture_output=True)
+    # Its base 64, as it would go in an HTTP header.
+    with pytest.raises(pytest.fail.Exception, match="Z2l2ZW4t"):
+        subprocess.run(["/bin/echo", "Z2l2ZW4tYW5vdGhlci13YXktZTJlLTEy"], capture_output=True)
+
+
+def test_a_secret_on_a_console_fails_the_boot(tmp_path):
+    """RunningBoot's check, with a shell for b2c-vm: the header line (the
+    command, secrets included) is not the console; what the 'machine'
+    printed is."""
+    quiet = RunningBoot(["sh", "-c", "echo booted", "b2c.login=r,username=u,password=PWcon-e2e-13"],
+                        tmp_path / "quiet.log", 10)
+    assert quiet.wait().code == 0
+    loud = RunningBoot(["sh", "-c", "echo $0", "b2c.login=r,username=u,password=PWcon-e2e-13"],
+                       tmp_path / "loud.log", 10)
+    with pytest.raises(pytest.fail.Exception, match="PWcon-e2e-13"):
+        loud.wait()
+    # The kernel printing its own command line (loglevel >= 5) is not a leak
+    # of ours; the init's line about it is.
+    kernel = RunningBoot(["sh", "-c", "echo '[    0.089147] Kernel command line: '$0",
+                          "b2c.login=r,username=u,password=PWcon-e2e-13"], tmp_path / "kernel.log", 10)
+    assert kernel.wait().code == 0
+    init = RunningBoot(["sh", "-c", "echo '[4.19]: kernel command line: '$0",
+                        "b2c.login=r,username=u,password=PWcon-e2e-13"], tmp_path / "init.log", 10)
+    with pytest.raises(pytest.fail.Exception, match="PWcon-e2e-13"):
+        init.wait()

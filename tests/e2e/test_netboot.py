@@ -11,6 +11,7 @@ import shlex
 import subprocess
 import threading
 
+import leaks
 from conftest import clean_console, log_path_for
 
 
@@ -60,6 +61,8 @@ def test_ipxe_netboot_over_http(request, tmp_path, b2c_vm, initramfs, image):
     finally:
         httpd.shutdown()
         httpd.server_close()
+    header = len(("$ " + subprocess.list2cmdline(argv) + "\n").encode())
+    leaks.current.check(log.read_bytes()[header:], f"the console {log}")
     text = clean_console(log.read_bytes())
     why = f"console log: {log}\n" + "\n".join(text.splitlines()[-40:])
     assert "iPXE" in text, why

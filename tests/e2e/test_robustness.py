@@ -1,6 +1,7 @@
 """What an attacker or an unlucky farm does to a boot: secrets inside broken
 options, a boot sequence that crashes, a power cut right after a pull, a
-registry that accepts connections and never answers. Each must end in a
+registry that accepts connections and never answers, a registry restarting
+when the pipeline starts, a service that ignores SIGTERM. Each must end in a
 clean, named outcome, with the lines farm executors wait for."""
 import re
 import socket
@@ -9,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import POWER_OFF_LINE, STATUS_LINE
+from conftest import POWER_OFF_LINE, STATUS_LINE, record_measurement
 from test_pipeline import VM_FAILURES, assert_ended_before_pipeline, lines
 from test_storage import disks, raw_disk
 
@@ -63,10 +64,18 @@ def test_a_crashed_boot_sequence_still_ends_the_session(boot, image):
 def test_a_power_cut_right_after_a_pull_leaves_a_usable_cache(start_boot, boot, image, tmp_path):
     """A farm power-cycles a machine whose job timed out. Seconds after the
     pull, ext4 has committed the image store's records but not always the
-    layers' data: on main the next boot found 'sh' missing, on every boot."""
+    layers' data: on main the next boot found 'sh' missing, on every boot.
+    The job was writing to the cache when the power went (a kept volume and
+    an expiring one): the next boot checks the cache with e2fsck, uses it,
+    and deletes the dead boot's expiring volume."""
     disk = raw_disk(tmp_path)
-    first = start_boot("b2c.cache_device=auto",
-                       f"b2c.run=\"{image} sh -c 'echo pulled-$((1+1)); sleep 600'\"",
+    volumes = ("b2c.volume=vkept", "b2c.volume=vexp,expiration=pipeline_end")
+    # What a job synced survives the power cut; what it did not may not
+    # (ext4 allocates data at writeback, up to 30 s later).
+    writer = ("echo kept-$((5*5)) > /kept/file; sync; echo pulled-$((1+1)); "
+              "while :; do date >> /kept/log; date >> /exp/log; sleep 0.2; done")
+    first = start_boot("b2c.cache_device=auto", *volumes,
+                       f"b2c.run=\"-v vkept:/kept -v vexp:/exp {image} sh -c '{writer}'\"",
                        timeout=400, extra=disks(disk))
     deadline = time.monotonic() + 400
     while not re.search(r"^pulled-2$", first.console(), re.M):
@@ -79,11 +88,18 @@ def test_a_power_cut_right_after_a_pull_leaves_a_usable_cache(start_boot, boot, 
     time.sleep(8)
     first.kill()
 
-    r = boot("b2c.cache_device=auto", f"b2c.run=\"{image} sh -c 'echo second-$((2+2))'\"",
+    r = boot("b2c.cache_device=auto", *volumes,
+             f"b2c.run=\"-v vkept:/kept -v vexp:/exp {image} sh -c 'cat /kept/file; "
+             "echo expiring-files-$(ls /exp | wc -l); echo second-$((2+2))'\"",
              timeout=400, extra=disks(disk))
     assert r.code == 0, r.why("the cache must still run the image after a power cut")
     assert lines(r.text, "second-4"), r.why()
     assert r.executor_saw_success() and r.executor_saw_session_end(), r.why()
+    fsck = re.search(r"e2fsck: /dev/vda\d*(?: is clean|: .*)", r.text)
+    assert fsck, r.why("the cache should have been checked before it was mounted")
+    assert lines(r.text, "kept-25"), r.why("a kept volume keeps the file synced before the power cut")
+    assert lines(r.text, "expiring-files-0"), r.why("the dead boot's expiring volume should be gone")
+    record_measurement(f"power cut while writing to the cache, next boot: '{fsck.group(0)}'")
 
 
 class SilentRegistry:
@@ -129,3 +145,116 @@ def test_a_stalled_registry_cannot_hang_the_machine(boot, silent_registry):
     assert r.executor_status() == 125, r.why("a container that cannot be pulled counts as 125")
     assert r.executor_saw_session_end(), r.why()
     assert POWER_OFF_LINE in r.after(STATUS_LINE), r.why()
+
+
+class RestartingRegistry:
+    """The test registry behind a relay that goes down when the guest first
+    connects, as a registry being restarted: that connection is reset, the
+    port refuses every connection for `down` seconds, then the relay
+    listens again and forwards to the registry."""
+
+    def __init__(self, registry_port: int, down: float):
+        self.target = ("127.0.0.1", registry_port)
+        self.down = down
+        self.first_connection = None
+        self.back_up = None
+        self.forwarded = 0
+        self.closing = False
+        self.server = self._listen(0)
+        self.port = self.server.getsockname()[1]
+        self.threads = [threading.Thread(target=self._serve, daemon=True)]
+        self.threads[0].start()
+
+    def _listen(self, port):
+        server = socket.socket()
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", port))
+        server.listen(64)
+        return server
+
+    def _serve(self):
+        try:
+            conn, _ = self.server.accept()
+        except OSError:
+            return
+        self.first_connection = time.monotonic()
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        conn.close()  # a reset
+        self.server.close()  # nothing listens: refused
+        time.sleep(self.down)
+        if self.closing:
+            return
+        self.server = self._listen(self.port)
+        self.back_up = time.monotonic()
+        while True:
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                return
+            self.forwarded += 1
+            upstream = socket.create_connection(self.target)
+            for a, b in ((conn, upstream), (upstream, conn)):
+                thread = threading.Thread(target=self._pipe, args=(a, b), daemon=True)
+                thread.start()
+                self.threads.append(thread)
+
+    @staticmethod
+    def _pipe(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+            sink.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+
+    def close(self):
+        self.closing = True
+        self.server.close()
+
+
+@pytest.fixture
+def restarting_registry(registry, busybox_image):
+    relay = RestartingRegistry(registry.port, down=20)
+    yield relay
+    relay.close()
+
+
+def test_a_registry_down_for_the_first_20_s_of_the_pipeline(boot, restarting_registry, busybox_image):
+    """The create's retries (2, 4, 8 s apart, podman's own retries inside
+    each attempt) must outlast a registry restart."""
+    relay = restarting_registry
+    r = boot(f"b2c.run=\"--tls-verify=false 10.0.2.2:{relay.port}/{busybox_image} "
+             "sh -c 'echo pulled-after-restart-$((6*7))'\"", timeout=400)
+    assert relay.first_connection and relay.back_up and relay.forwarded, \
+        r.why(f"the guest should have met the outage and the registry after it ({relay.forwarded} forwarded)")
+    assert lines(r.text, "pulled-after-restart-42"), r.why("the pipeline should run once the registry is back")
+    assert r.executor_status() == 0 and r.code == 0, r.why()
+    retries = re.findall(r"retrying in (\d+) s \(attempt (\d+) of (\d+)\)", r.text)
+    assert retries, r.why("the outage should have cost at least one retry")
+    record_measurement(f"registry down for the first {relay.down:.0f} s of the pipeline: pulled after "
+                       f"{len(retries)} retries (attempt {retries[-1][1]} of {retries[-1][2]})")
+
+
+def uptime_of(r, marker):
+    m = re.search(rf"\[\s*([0-9.]+)\][^\n]*{re.escape(marker)}", r.text)
+    return float(m.group(1)) if m else None
+
+
+def test_a_service_that_ignores_sigterm_cannot_hold_the_power_off(boot, image):
+    """podman stop sends SIGTERM, waits 10 s, then SIGKILL: a service that
+    traps SIGTERM costs those 10 s at the end, and no more."""
+    service = f"{image} sh -c 'trap : TERM; while :; do sleep 1; done'"
+    run = f"{image} sh -c 'sleep 2; echo run-done-$((3*3))'"
+    r = boot(f'b2c.run_service="{service}"', f'b2c.run="{run}"', timeout=300)
+    # A detached service's output is not on the console: the 10 s below
+    # show that it ran and ignored SIGTERM (one that obeys stops at once).
+    assert lines(r.text, "run-done-9"), r.why("the run should run next to the service")
+    assert r.executor_status() == 0 and r.code == 0, r.why("a stubborn service is not a failure of the pipeline")
+    assert r.executor_saw_session_end(), r.why()
+    # The services are stopped between the last container and the status line.
+    end, status = uptime_of(r, "container exited with code 0: "), uptime_of(r, STATUS_LINE)
+    assert end is not None and status is not None, r.why("expected both lines with the guest's uptime")
+    assert 10 <= status - end <= 60, r.why(f"{status - end:.1f} s from the run's end to the status line: "
+                                           "expected podman stop's 10 s grace, and at most the init's 60 s limit")
+    assert "cannot stop service" not in r.text, r.why("SIGKILL after the grace should stop it")
+    record_measurement(f"a service that ignores SIGTERM: stopped {status - end:.1f} s after the last container")

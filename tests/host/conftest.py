@@ -1,11 +1,19 @@
 import os
 import pathlib
+import sys
 import time
 
 import pytest
 
 from netns import Namespaces
 import rgw
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
+# An autouse fixture: the secrets every test gives its processes (arguments,
+# environment) must not appear in any output it reads back.
+import leaks  # noqa: E402
+
+secret_watch = leaks.secret_watch
 
 
 def pytest_configure(config):

@@ -5,6 +5,7 @@ import os
 import shutil
 import socket
 import subprocess
+import threading
 import time
 
 import pytest
@@ -138,6 +139,27 @@ def test_lease_from_dnsmasq_is_applied(build_dir, network, dnsmasq, tmp_path):
     assert mac in lease
     assert str(address.ip) in lease
     assert socket.gethostname().split(".")[0] in lease
+
+
+def test_a_server_that_answers_only_after_5_s(build_dir, network, dnsmasq_server, tmp_path):
+    """A DHCP server slow to come up (a switch port in spanning-tree's
+    listening state, a gateway rebooting): the client's retransmissions
+    (RFC 2131 4.1) reach it once it answers, and the lease is applied."""
+    _, client = network
+    starter = threading.Timer(5, dnsmasq_server.start)
+    starter.start()
+    try:
+        result, fields, elapsed = run_probe(build_dir, client, tmp_path, "--timeout", "30", "eth0")
+    finally:
+        starter.join()
+    assert result.returncode == 0, result.stdout + result.stderr
+    check_lease(fields, client, tmp_path)
+    # Retransmissions 1, 2, 4, 8, 16 s apart (with jitter): one comes within
+    # 8 s of the server's start, 10.5 s after the client's here.
+    assert 5 <= elapsed < 20, f"leased after {elapsed:.1f} s: expected at a retransmission soon after 5 s"
+    discovers = dnsmasq_server.log_path.read_text().count("DHCPDISCOVER")
+    print(f"lease {fields['time_to_lease_ms']} ms after the start, the server up after 5 s; "
+          f"DHCPDISCOVERs it saw: {discovers}")
 
 
 def test_all_wired_interfaces_first_lease_wins(build_dir, namespaces, network, dnsmasq, tmp_path):
