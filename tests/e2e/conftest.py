@@ -383,6 +383,12 @@ class BootResult:
         """The console text from the start of the GitLab section `section_id`."""
         return self.after(f":{section_id}[collapsed=true]")
 
+    def uptime_of(self, marker: str):
+        """The guest uptime the init printed on the first line holding
+        marker ("[12.34]: ..."), or None."""
+        m = re.search(rf"\[\s*([0-9.]+)\][^\n]*{re.escape(marker)}", self.text)
+        return float(m.group(1)) if m else None
+
     def executor_saw_success(self) -> bool:
         return bool(EXECUTOR_SUCCESS.search(self.raw))
 
@@ -436,13 +442,14 @@ class RunningBoot:
         """What the console showed so far."""
         return clean_console(self.log.read_bytes()[len(self.header):])
 
-    def check_secrets(self):
+    def check_secrets(self, console: bytes | None = None):
         """Fails the test if the whole console (raw bytes, b2c-vm's stderr
         included, our header line excluded) holds a secret it was given.
         One line is not ours: the kernel prints its own command line at
         loglevel 5 and more (farm jobs ask for 6), before /init runs."""
         self.checked = True
-        console = self.log.read_bytes()[len(self.header):]
+        if console is None:
+            console = self.log.read_bytes()[len(self.header):]
         ours = KERNEL_COMMAND_LINE.sub(b"", console)
         self.watch.check(ours, f"the console {self.log}")
 
@@ -464,8 +471,8 @@ class RunningBoot:
                     code = -1
                     break
         self.out.close()
-        self.check_secrets()
         raw = self.log.read_bytes()[len(self.header):]
+        self.check_secrets(raw)
         result = BootResult(code, raw, self.log, time.monotonic() - self.start)
         result.guest_hung = hung
         return result

@@ -235,11 +235,6 @@ def test_a_registry_down_for_the_first_20_s_of_the_pipeline(boot, restarting_reg
                        f"{len(retries)} retries (attempt {retries[-1][1]} of {retries[-1][2]})")
 
 
-def uptime_of(r, marker):
-    m = re.search(rf"\[\s*([0-9.]+)\][^\n]*{re.escape(marker)}", r.text)
-    return float(m.group(1)) if m else None
-
-
 def test_a_service_that_ignores_sigterm_cannot_hold_the_power_off(boot, image):
     """podman stop sends SIGTERM, waits 10 s, then SIGKILL: a service that
     traps SIGTERM costs those 10 s at the end, and no more."""
@@ -252,7 +247,7 @@ def test_a_service_that_ignores_sigterm_cannot_hold_the_power_off(boot, image):
     assert r.executor_status() == 0 and r.code == 0, r.why("a stubborn service is not a failure of the pipeline")
     assert r.executor_saw_session_end(), r.why()
     # The services are stopped between the last container and the status line.
-    end, status = uptime_of(r, "container exited with code 0: "), uptime_of(r, STATUS_LINE)
+    end, status = r.uptime_of("container exited with code 0: "), r.uptime_of(STATUS_LINE)
     assert end is not None and status is not None, r.why("expected both lines with the guest's uptime")
     assert 10 <= status - end <= 60, r.why(f"{status - end:.1f} s from the run's end to the status line: "
                                            "expected podman stop's 10 s grace, and at most the init's 60 s limit")

@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from conftest import BIG_MIB, free_port, record_measurement
+from conftest import BIG_MIB, STATUS_LINE, free_port, record_measurement
 from test_pipeline import VM_FAILURES, lines
 
 KEY_A = "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQQ=="
@@ -58,11 +58,6 @@ def disk_contains(path, needle: bytes):
                 return True
             tail = chunk[-len(needle):]
     return False
-
-
-def pipeline_end_uptime(r):
-    m = re.search(r"\[([0-9.]+)\]: Execution is over, pipeline status:", r.text)
-    return float(m.group(1)) if m else None
 
 
 def test_auto_on_a_blank_disk_then_a_second_boot_finds_the_cache(boot, image, registry, busybox_image,
@@ -262,7 +257,7 @@ def test_image_bigger_than_ram(boot, big_image, registry, tmp_path):
     assert r2.code == 0 and lines(r2.text, "big-ran-121"), r2.why("and again from the cache")
     again = [d for d in registry.blob_downloads("big")[downloads:] if d in layers]
     assert layers and not again, r2.why(f"boot 2 should not download a layer again: {again}")
-    t1, t2 = pipeline_end_uptime(r1), pipeline_end_uptime(r2)
+    t1, t2 = r1.uptime_of(STATUS_LINE), r2.uptime_of(STATUS_LINE)
     record_measurement(f"{BIG_MIB} MiB image, 512 MiB guest, cache on a virtio disk: pipeline done at "
                        f"{t1:.1f} s uptime on the first boot, {t2:.1f} s on the second (cached): "
                        f"{t1 - t2:.1f} s saved")
