@@ -4,6 +4,8 @@ independent client (boto3), not through our code. The server is s3rver,
 which checks no signature; the push/pull test also runs against Ceph's RADOS
 Gateway (tests/host/rgw.py), which checks them. Only that one: each test is a
 TCG boot of ~1 min, and the others test the pipeline's timing, not S3."""
+import hashlib
+import os
 import pathlib
 import re
 import sys
@@ -14,8 +16,11 @@ import pytest
 from conftest import record_measurement
 from test_pipeline import VM_FAILURES, lines
 
+MiB = 1 << 20
+
 sys.path.insert(0, str(pathlib.Path(__file__).parent.parent / "host"))
 import rgw  # noqa: E402
+from s3faults import FailingProxy  # noqa: E402
 from s3servers import RGWServer, S3rverServer  # noqa: E402
 
 
@@ -82,6 +87,44 @@ def test_pull_at_start_then_push_at_container_end(boot, image, s3):
     assert s3.stored("data", "job/input.txt") == b"changed-42\n", "overwrite: the changed file replaces the bucket's"
     assert s3.stored("data", "job/sub/nested+odd.txt") == b"nested-5678\n"
     assert s3.stored("data", "other/untouched.txt") == b"not under the prefix\n"
+    assert_no_keys(r, s3)
+
+
+def test_a_server_failing_one_request_in_three_loses_nothing(boot, image, s3):
+    """S3 answers 500 and 503 under load. Every third request of the pull at
+    the pipeline's start and of the push at its end is failed by a proxy in
+    front of s3rver (tests/host/s3faults.py): everything arrives both ways,
+    the 70 MiB files in ranges and in parts too, and each failure is retried
+    once, with a warning on the console. (tests/host/test_s3_mirror.py has
+    the same against RGW.)"""
+    pulled = os.urandom(70 * MiB)
+    put(s3, "data", "job/in/big.bin", pulled)
+    small = {f"job/in/s{i}.txt": f"small-{i}-{i * 37}\n".encode() for i in range(6)}
+    for key, content in small.items():
+        put(s3, "data", key, content)
+    job = ("sha256sum /v/in/big.bin; cat /v/in/s*.txt; "
+           "dd if=/dev/urandom of=/v/out/big.bin bs=1M count=70 2>/dev/null; sha256sum /v/out/big.bin; "
+           "for i in 1 2 3 4 5 6; do echo result-$i > /v/out/r$i.txt; done")
+    with FailingProxy(s3.port) as proxy:
+        r = boot(f"b2c.minio=srv,http://10.0.2.2:{proxy.port},{s3.access_key},{s3.secret_key}",
+                 "b2c.volume=vol-f,mirror=srv/data/job,pull_on=pipeline_start,push_on=pipeline_end",
+                 f"b2c.run=\"-v vol-f:/v {image} sh -c 'mkdir -p /v/out; {job}'\"", timeout=400)
+    assert r.code == 0, r.why("expected status 0 despite the failures")
+    assert lines(r.text, f"{hashlib.sha256(pulled).hexdigest()}  /v/in/big.bin"), \
+        r.why("the 70 MiB file should arrive whole")
+    for content in small.values():
+        assert lines(r.text, content.decode().strip()), r.why("every small file should arrive")
+    written = re.search(r"^([0-9a-f]{64})  /v/out/big.bin\r?$", r.text, re.M)
+    assert written, r.why("expected the sha256 of the written file")
+    assert hashlib.sha256(s3.stored("data", "job/out/big.bin")).hexdigest() == written.group(1)
+    for i in range(1, 7):
+        assert s3.stored("data", f"job/out/r{i}.txt") == f"result-{i}\n".encode()
+    methods = proxy.failed_methods()
+    assert methods["GET"] >= 2 and methods["PUT"] >= 2, proxy.failed
+    retries = re.findall(r"WARNING: (GET|PUT|POST|HEAD|DELETE) .*: HTTP 50[03] .*; attempt \d of 5 in \d+ ms", r.text)
+    assert len(retries) == len(proxy.failed), r.why(f"each of the {len(proxy.failed)} failures should be retried once")
+    record_measurement(f"S3 failing 1 request in 3 (s3rver): {len(proxy.failed)} of {proxy.requests} failed "
+                       f"({dict(methods)}), all retried, status 0, boot {r.seconds:.0f} s")
     assert_no_keys(r, s3)
 
 
