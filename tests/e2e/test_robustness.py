@@ -253,3 +253,27 @@ def test_a_service_that_ignores_sigterm_cannot_hold_the_power_off(boot, image):
                                            "expected podman stop's 10 s grace, and at most the init's 60 s limit")
     assert "cannot stop service" not in r.text, r.why("SIGKILL after the grace should stop it")
     record_measurement(f"a service that ignores SIGTERM: stopped {status - end:.1f} s after the last container")
+
+
+def test_a_podman_that_hangs_at_the_end_cannot_hold_the_power_off(boot, image):
+    """A podman that never returns (as in the TCG hang: stuck for good): a
+    service that sees every process (--pid=host) freezes, with SIGSTOP, the
+    `podman stop` that comes for it. The init kills it after its 60 s limit,
+    removes the service, and the session ends: the hang costs that limit."""
+    # (No quote in it: the kernel's command line cannot nest them.)
+    freezer = ("trap : TERM; while :; do for d in /proc/[0-9]*; do "
+               "[ $(cat $d/comm 2>/dev/null) = podman ] 2>/dev/null && grep -qs stop $d/cmdline && "
+               "kill -STOP ${d#/proc/}; done; sleep 0.2; done")
+    run = f"{image} sh -c 'sleep 2; echo run-done-$((4*4))'"
+    r = boot(f'b2c.run_service="--pid=host {image} sh -c \'{freezer}\'"', f'b2c.run="{run}"', timeout=400)
+    assert lines(r.text, "run-done-16"), r.why("the run should run next to the service")
+    assert "'podman' did not finish within 60 s: killed" in r.text, r.why("the frozen podman stop should be killed")
+    assert r.executor_status() == 0 and r.code == 0, r.why("a podman that hangs is not a failure of the pipeline")
+    assert r.executor_saw_session_end(), r.why()
+    end, status, off = (r.uptime_of("container exited with code 0: "), r.uptime_of(STATUS_LINE),
+                        r.uptime_of(POWER_OFF_LINE))
+    assert None not in (end, status, off), r.why("expected the three lines with the guest's uptime")
+    assert 60 <= status - end <= 130, r.why(f"{status - end:.1f} s from the run's end to the status line: expected "
+                                            "the 60 s limit of podman stop, then the removal")
+    record_measurement(f"a podman stop frozen by SIGSTOP: status line {status - end:.1f} s, power off "
+                       f"{off - end:.1f} s after the last container")
