@@ -100,7 +100,7 @@ void report_unknown(std::string_view name, Config& config)
 {
     std::string hint;
     for (const auto& spec : option_table())
-        if (edit_distance(name, spec.name) <= 2)
+        if (within_edit_distance(name, spec.name, 2))
             hint = fmt::format(" (did you mean {}?)", spec.name);
     config.diagnostics.push_back(
         {Diagnostic::Severity::warning, std::string(name), fmt::format("unknown option {} ignored{}", name, hint)});

@@ -102,4 +102,10 @@ std::size_t edit_distance(std::string_view a, std::string_view b)
     return row[b.size()];
 }
 
+bool within_edit_distance(std::string_view a, std::string_view b, std::size_t at_most)
+{
+    auto longer = std::max(a.size(), b.size()), shorter = std::min(a.size(), b.size());
+    return longer - shorter <= at_most && edit_distance(a, b) <= at_most;
+}
+
 }  // namespace b2c

@@ -25,4 +25,9 @@ std::string printable(std::string_view text, bool keep_newlines = false, std::si
 // Levenshtein distance, for "did you mean" hints.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
+// Whether edit_distance(a, b) <= at_most, without computing it when the
+// lengths alone say no: a command line may hold kilobytes of unknown option
+// names, each compared with every known one.
+bool within_edit_distance(std::string_view a, std::string_view b, std::size_t at_most);
+
 }  // namespace b2c

@@ -174,7 +174,7 @@ std::vector<std::string> close_keymap_names(const std::string& wanted, const std
     auto language = language_of(wanted);
     std::vector<std::string> close;
     for (const auto& name : available)
-        if (language_of(name) == language || edit_distance(lowercase(name), wanted_lower) <= 1)
+        if (language_of(name) == language || within_edit_distance(lowercase(name), wanted_lower, 1))
             close.push_back(name);
     return close;
 }

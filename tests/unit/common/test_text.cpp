@@ -69,3 +69,17 @@ TEST_CASE("base 64 of nothing is the empty text, both ways")
     CHECK(decode_base64("", Padding::required) == std::optional<std::string>(""));
     CHECK(decode_base64(encode_base64(""), Padding::required) == std::optional<std::string>(""));
 }
+
+TEST_CASE("edit distance, and the bounded test the hints use")
+{
+    CHECK(b2c::edit_distance("b2c.cache_devce", "b2c.cache_device") == 1);
+    CHECK(b2c::edit_distance("", "abc") == 3);
+    CHECK(b2c::edit_distance("kitten", "sitting") == 3);
+    CHECK(b2c::within_edit_distance("b2c.ru", "b2c.run", 2));
+    CHECK(b2c::within_edit_distance("b2c.rnu", "b2c.run", 2));
+    CHECK_FALSE(b2c::within_edit_distance("kitten", "sitting", 2));
+    CHECK(b2c::within_edit_distance("kitten", "sitting", 3));
+    // Lengths three apart are never within 2, whatever the letters.
+    CHECK_FALSE(b2c::within_edit_distance("b2c.run", "b2c.run___", 2));
+    CHECK_FALSE(b2c::within_edit_distance(std::string(4000, 'x'), "b2c.run", 2));
+}
