@@ -33,6 +33,8 @@ po::options_description describe(VmOptions& o, std::string& accel)
         "guest RAM")("cpus", po::value(&o.cpus)->value_name("N")->default_value(2),
                      "guest CPUs")("accel", po::value(&accel)->value_name("auto|kvm|tcg")->default_value("auto"),
                                    "auto: KVM when it works, else TCG (software emulation)")(
+        "tcg-thread", po::value(&o.tcg_thread)->value_name("multi|single")->default_value("multi"),
+        "with TCG: one host thread per guest CPU (multi) or one for all (single)")(
         "disk", po::value(&o.disks)->value_name("PATH")->composing(), "raw disk image as a virtio disk (repeatable)")(
         "append", po::value(&o.appends)->value_name("OPTIONS")->composing(),
         "b2c options as on a kernel command line, e.g. 'b2c.run=\"-ti alpine\"' (repeatable)")(
@@ -90,6 +92,8 @@ VmOptions parse_options(int argc, const char* const argv[])
     options.command = optional_value(vm, "command");
     options.workdir = optional_value(vm, "workdir");
 
+    if (options.tcg_thread != "multi" && options.tcg_thread != "single")
+        throw UsageError(fmt::format("--tcg-thread must be multi or single, not '{}'", options.tcg_thread));
     if (options.memory_mib == 0)
         throw UsageError("--memory must be at least 1 (MiB)");
     if (options.cpus == 0)

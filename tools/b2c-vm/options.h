@@ -19,6 +19,8 @@ struct VmOptions {
     unsigned memory_mib = 2048;
     unsigned cpus = 2;
     Accel accel = Accel::automatic;
+    // TCG: one host thread per vCPU (multi) or one for all (single).
+    std::string tcg_thread = "multi";
     std::vector<std::string> disks;
     std::vector<std::string> appends;      // b2c options, verbatim
     std::vector<std::string> kernel_args;  // raw kernel parameters, verbatim

@@ -106,7 +106,7 @@ std::vector<std::string> qemu_argv(const VmOptions& options, Accel accel, const 
         "-machine",
         "q35",
         "-accel",
-        kvm ? "kvm" : "tcg",
+        kvm ? "kvm" : "tcg,thread=" + options.tcg_thread,
         "-cpu",
         kvm ? "host" : "max",
         "-m",

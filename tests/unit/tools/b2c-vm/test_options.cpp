@@ -32,6 +32,7 @@ TEST_CASE("defaults")
     CHECK(o.memory_mib == 2048);
     CHECK(o.cpus == 2);
     CHECK(o.accel == Accel::automatic);
+    CHECK(o.tcg_thread == "multi");
     CHECK(o.timeout_seconds == 0);
     CHECK_FALSE(o.image);
     CHECK_FALSE(o.dry_run);
@@ -43,12 +44,13 @@ TEST_CASE("every option is read, repeatable ones in order")
                     "--cpus",       "4",     "--accel",     "tcg",          "--disk",    "a.img",
                     "--disk",       "b.img", "--append",    "b2c.pipefail", "--append",  "b2c.hostname=x",
                     "--qemu",       "-s",    "--qemu",      "-S",           "--timeout", "60",
-                    "--kernel-arg", "quiet", "--dry-run"});
+                    "--kernel-arg", "quiet", "--dry-run",   "--tcg-thread", "single"});
     CHECK(o.kernel == "/k");
     CHECK(o.initramfs == "/i");
     CHECK(o.memory_mib == 512);
     CHECK(o.cpus == 4);
     CHECK(o.accel == Accel::tcg);
+    CHECK(o.tcg_thread == "single");
     CHECK(o.disks == std::vector<std::string>{"a.img", "b.img"});
     CHECK(o.appends == std::vector<std::string>{"b2c.pipefail", "b2c.hostname=x"});
     CHECK(o.qemu_args == std::vector<std::string>{"-s", "-S"});
@@ -68,6 +70,7 @@ TEST_CASE("the vm2c trio")
 TEST_CASE("bad usage is a UsageError")
 {
     CHECK_THROWS_AS(parse({"--accel", "xen"}), UsageError);
+    CHECK_THROWS_AS(parse({"--tcg-thread", "two"}), UsageError);
     CHECK_THROWS_AS(parse({"--memory", "lots"}), UsageError);
     CHECK_THROWS_AS(parse({"--memory", "0"}), UsageError);
     CHECK_THROWS_AS(parse({"--bogus"}), UsageError);

@@ -42,7 +42,7 @@ TEST_CASE("QEMU argv for TCG")
     auto argv = qemu_argv(base(), Accel::tcg, "console=ttyS0");
     CHECK(argv.at(0) == "qemu-system-x86_64");
     CHECK(after(argv, "-machine") == "q35");
-    CHECK(after(argv, "-accel") == "tcg");
+    CHECK(after(argv, "-accel") == "tcg,thread=multi");
     CHECK(after(argv, "-cpu") == "max");
     CHECK(after(argv, "-m") == "2048");
     CHECK(after(argv, "-smp") == "2");
