@@ -23,7 +23,7 @@
 namespace b2c::fuzz {
 
 // The parsers' warnings are still formatted (a bad format is a finding) but
-// not written: a DHCP campaign of 10^7 runs wrote 150 MB of them.
+// not written: fuzz_dhcp wrote 32 MB of them in 2 million runs.
 inline const bool logs_discarded = [] {
     spdlog::set_default_logger(
         std::make_shared<spdlog::logger>("fuzz", std::make_shared<spdlog::sinks::null_sink_mt>()));
