@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 
 import leaks
-from conftest import REG_PASSWORD, REG_USER, RunningBoot
+from conftest import REG_PASSWORD, REG_USER, GuestHung, RunningBoot, hang_summary
 
 MANIFEST_TYPES = ", ".join([
     "application/vnd.oci.image.manifest.v1+json",
@@ -41,16 +41,73 @@ def test_auth_registry_wants_credentials(auth_registry, busybox_image):
     assert manifest["layers"], manifest
 
 
-def test_a_guest_that_hangs_is_stopped_at_once_and_booted_again(boot, image):
-    """The harness' answer to TCG's guest hangs (conftest.GUEST_HANG): a
-    container prints the kernel's soft lockup line, then waits 120 s; the
-    fixture must stop each of the two boots within seconds."""
-    r = boot(f"b2c.run=\"{image} sh -c 'echo watchdog: BUG: soft lockup - CPU#$((3+4)) stuck for $((20+3))s!; "
-             "sleep 120; echo not-stopped-$((6*6))'\"", timeout=240)
-    assert r.guest_hung, r.why("the soft lockup line should have been noticed")
-    assert "not-stopped-36" not in r.text and r.seconds < 110, r.why("the machine should be stopped at once")
-    retries = (r.log.parent / "measurements.txt").read_text()
-    assert "guest soft lockup" in retries and r.log.name.replace("-2.log", ".log") in retries, retries
+def test_a_test_whose_guest_hangs_is_stopped_at_once_and_run_again(boot, image, request):
+    """The harness' answer to TCG's guest hangs (conftest.GUEST_HANG): on
+    the test's first run, a container prints the kernel's soft lockup line,
+    then waits 120 s; the boot must be stopped within seconds, and the
+    failed test run once more."""
+    node = request.node
+    if node._b2c_run == 1:
+        with pytest.raises(GuestHung) as hung:
+            boot(f"b2c.run=\"{image} sh -c 'echo watchdog: BUG: soft lockup - CPU#$((3+4)) stuck for $((20+3))s!; "
+                 "sleep 120; echo not-stopped-$((6*6))'\"", timeout=240)
+        node.first_run = hung.value.result
+        pytest.fail("a test whose guest hung fails; the harness must run it again")
+    first = node.first_run
+    assert "not-stopped-36" not in first.text and first.seconds < 110, first.why("the machine should be stopped at once")
+    retries = (first.log.parent / "measurements.txt").read_text()
+    assert f"(console {first.log.name}), {node.name} run again" in retries, retries
+
+
+# What the kernel prints when it panics at a soft lockup with
+# panic_print=0x40 (conftest.GUEST_DIAGNOSTICS), cut to the lines that
+# matter; the shape of Debian's 6.1 kernel.
+PANIC_AT_LOCKUP = b"""\
+[   36.683605] watchdog: BUG: soft lockup - CPU#1 stuck for 26s! [conmon:166]\r
+[   36.690000] Kernel panic - not syncing: softlockup: hung tasks\r
+[   36.690000] NMI backtrace for cpu 1\r
+[   36.690000] CPU: 1 PID: 166 Comm: conmon Tainted: G             L     6.1.0-57-amd64 #1  Debian 6.1.192-3\r
+[   36.690000] Call Trace:\r
+[   36.690000]  <IRQ>\r
+[   36.690000]  dump_stack_lvl+0x44/0x5c\r
+[   36.690000]  panic+0x154/0x2f4\r
+[   36.690000]  watchdog_timer_fn.cold+0x1b/0x1b\r
+[   36.690000]  </IRQ>\r
+[   36.690000]  <TASK>\r
+[   36.690000]  asm_sysvec_apic_timer_interrupt+0x16/0x20\r
+[   36.690000] RIP: 0010:smp_call_function_many_cond+0x12e/0x3a0\r
+[   36.690000] RSP: 0018:ffffb0c3c05d3c18 EFLAGS: 00000202\r
+[   36.690000]  ? flush_tlb_one_kernel+0x10/0x10\r
+[   36.690000]  on_each_cpu_cond_mask+0x1d/0x30\r
+[   36.690000]  flush_tlb_mm_range+0x132/0x160\r
+[   36.690000]  ptep_clear_flush+0x5a/0x60\r
+[   36.690000]  wp_page_copy+0x33c/0x6a0\r
+[   36.690000]  __handle_mm_fault+0x8e9/0xd60\r
+[   36.690000]  </TASK>\r
+[   36.690000] NMI backtrace for cpu 0\r
+[   36.690000] CPU: 0 PID: 157 Comm: podman Tainted: G             L     6.1.0-57-amd64 #1  Debian 6.1.192-3\r
+[   36.690000] RIP: 0010:native_queued_spin_lock_slowpath+0x5e/0x2d0\r
+[   36.690000] Call Trace:\r
+[   36.690000]  <NMI>\r
+[   36.690000]  ? nmi_cpu_backtrace.cold+0x32/0x79\r
+[   36.690000]  </NMI>\r
+[   36.690000]  <TASK>\r
+[   36.690000]  _raw_spin_lock+0x25/0x30\r
+[   36.690000]  futex_wake+0x8e/0x170\r
+[   36.690000]  </TASK>\r
+[   36.700000] Kernel Offset: 0x1800000 from 0xffffffff81000000\r
+"""
+
+
+def test_a_hang_is_summed_up_by_where_each_cpu_was():
+    assert hang_summary(PANIC_AT_LOCKUP) == (
+        "cpu 1 conmon: smp_call_function_many_cond+0x12e/0x3a0 <- on_each_cpu_cond_mask <- flush_tlb_mm_range"
+        " <- ptep_clear_flush <- wp_page_copy; "
+        "cpu 0 podman: native_queued_spin_lock_slowpath+0x5e/0x2d0 <- _raw_spin_lock <- futex_wake")
+    idle = b"[    9.62] NMI backtrace for cpu 0 skipped: idling at native_safe_halt+0xb/0x10\r\n"
+    assert hang_summary(idle) == "cpu 0: idle"
+    assert hang_summary(b"[   36.6] watchdog: BUG: soft lockup - CPU#1 stuck for 26s! [conmon:166]\r\n") \
+        == "no backtrace on the console"
 
 
 # The secret watch (tests/leaks.py): what it learns, and that it fails a

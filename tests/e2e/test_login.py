@@ -1,6 +1,5 @@
 """b2c.login against a registry with htpasswd auth (plain HTTP: the
 `tls_verify=false` extension sub-option)."""
-import re
 
 from conftest import REG_PASSWORD, REG_USER, REG_WRONG_PASSWORD, STATUS_LINE
 from test_pipeline import VM_FAILURES, lines

@@ -79,6 +79,7 @@ def test_a_power_cut_right_after_a_pull_leaves_a_usable_cache(start_boot, boot, 
                        timeout=400, extra=disks(disk))
     deadline = time.monotonic() + 400
     while not re.search(r"^pulled-2$", first.console(), re.M):
+        first.raise_if_hung()
         assert first.proc.poll() is None and time.monotonic() < deadline, \
             f"the first boot ended before its container ran:\n{first.console()[-3000:]}"
         time.sleep(0.5)

@@ -64,8 +64,10 @@ def wait_for(condition, seconds, boot=None):
     while time.monotonic() < deadline:
         if condition():
             return True
-        if boot is not None and boot.proc.poll() is not None:
-            return condition()
+        if boot is not None:
+            boot.raise_if_hung()
+            if boot.proc.poll() is not None:
+                return condition()
         time.sleep(0.5)
     return False
 

@@ -9,8 +9,6 @@ import subprocess
 import time
 import urllib.request
 
-import pytest
-
 from conftest import BIG_MIB, STATUS_LINE, free_port, record_measurement
 from test_pipeline import VM_FAILURES, lines
 
