@@ -61,7 +61,8 @@ def test_a_test_whose_guest_hangs_is_stopped_at_once_and_run_again(boot, image, 
 
 # What the kernel prints when it panics at a soft lockup with
 # panic_print=0x40 (conftest.GUEST_DIAGNOSTICS), cut to the lines that
-# matter; the shape of Debian's 6.1 kernel.
+# matter. The layout is what Debian's 6.1 kernel printed here for a sysrq
+# crash in a guest; the frames are made up (no real hang was caught yet).
 PANIC_AT_LOCKUP = b"""\
 [   36.683605] watchdog: BUG: soft lockup - CPU#1 stuck for 26s! [conmon:166]\r
 [   36.690000] Kernel panic - not syncing: softlockup: hung tasks\r
