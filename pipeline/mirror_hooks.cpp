@@ -84,6 +84,11 @@ std::vector<VolumeMirror> plan_mirrors(const Runtime& runtime, const cmdline::St
         mirror.options.exclude = volume.exclude;
         mirror.options.preserve = volume.preserve;
         mirror.options.sse_c_key = volume.encrypt_key;
+        // Podman's local volumes are VOLUME/_data: VOLUME holds the record,
+        // which no container sees and `podman volume rm` takes along.
+        std::filesystem::path directory(mirror.directory);
+        if (directory.filename() == "_data")
+            mirror.options.record_dir = directory.parent_path();
         mirrors.push_back(std::move(mirror));
     }
     return mirrors;

@@ -31,8 +31,9 @@ bool is_safe_relative_path(const std::string& path)
 namespace {
 
 // Checks a download, restores its attributes and renames it into place.
-void finish_download(MirrorContext& context, const TreeEntry& entry, TempFile& file, std::uint64_t size,
-                     const std::string& etag, bool etag_known, const std::map<std::string, std::string>& headers)
+void finish_download(MirrorContext& context, const LocalDirectory& dir, const TreeEntry& entry, TempFile& file,
+                     std::uint64_t size, const std::string& etag, bool etag_known,
+                     const std::map<std::string, std::string>& headers)
 {
     if (size != entry.size)
         return context.fail(entry.path, fmt::format("{} bytes came, the listing said {}", size, entry.size));
@@ -53,6 +54,17 @@ void finish_download(MirrorContext& context, const TreeEntry& entry, TempFile& f
         file.commit_as(LocalDirectory::file_name(entry.path), restore_attributes);
     } catch (const std::exception& e) {
         return context.fail(entry.path, e.what());
+    }
+    // Stamped after the rename, which moves its ctime: a container that
+    // wrote the file in the instant between would leave a record vouching
+    // for its new bytes. Pulls run before the containers that use the
+    // volume, and a write racing a pull loses to it anyway.
+    if (context.record.enabled()) {
+        try {
+            context.record.remember(entry.path, stamp_of(dir.open_file(entry.path).get(), entry.path), entry.etag);
+        } catch (const std::exception& e) {
+            spdlog::debug("{}: not recorded: {}", entry.path, e.what());
+        }
     }
     ++context.report.copied;
     context.report.bytes += entry.size;
@@ -120,7 +132,7 @@ void queue_ranged_download(MirrorContext& context, const LocalDirectory& dir, co
         transfer.request.headers = context.sse_headers();
         transfer.request.headers.emplace_back("Range", fmt::format("bytes={}-{}", offset, offset + length - 1));
         transfer.download_at = Transfer::WriteAt{d->file->fd(), offset};
-        transfer.done = [&context, d, i, length](Outcome& outcome) {
+        transfer.done = [&context, &dir, d, i, length](Outcome& outcome) {
             if (!outcome.ok && d->first_error.empty())
                 d->first_error = fmt::format("range {}: {}", i + 1, context.reason(outcome));
             else if (outcome.ok && outcome.file_size != length && d->first_error.empty())
@@ -139,7 +151,7 @@ void queue_ranged_download(MirrorContext& context, const LocalDirectory& dir, co
             if (!d->first_error.empty())
                 return context.fail(d->entry.path, d->first_error);
             std::string etag = d->etag ? d->etag->finish() : "";
-            finish_download(context, d->entry, *d->file, d->entry.size, etag, bool(d->etag), d->headers);
+            finish_download(context, dir, d->entry, *d->file, d->entry.size, etag, bool(d->etag), d->headers);
         };
         context.engine.add(std::move(transfer));
     }
@@ -160,10 +172,10 @@ void queue_download(MirrorContext& context, const LocalDirectory& dir, const Tre
     transfer.request.headers = context.sse_headers();
     transfer.download_to = [&dir, entry] { return temp_file_for(dir, entry); };
     transfer.download_part_size = part_size.value_or(0);
-    transfer.done = [&context, entry, part_size](Outcome& outcome) {
+    transfer.done = [&context, &dir, entry, part_size](Outcome& outcome) {
         if (!outcome.ok)
             return context.fail(entry.path, context.reason(outcome));
-        finish_download(context, entry, *outcome.file, outcome.file_size, outcome.file_etag, part_size.has_value(),
+        finish_download(context, dir, entry, *outcome.file, outcome.file_size, outcome.file_etag, part_size.has_value(),
                         outcome.headers);
     };
     context.engine.add(std::move(transfer));

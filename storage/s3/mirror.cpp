@@ -35,17 +35,29 @@ PlanOptions plan_options(const MirrorOptions& options)
 // checksum in metadata, and works for objects others uploaded. When nothing
 // explains the ETag (SSE-C, other part sizes), the file counts as
 // different: kept without `overwrite`, replaced with it; never lost.
-bool local_file_matches(const MirrorContext& context, const LocalDirectory& dir, const std::string& path,
+bool local_file_matches(MirrorContext& context, const LocalDirectory& dir, const std::string& path,
                         const TreeEntry& remote)
 {
     if (context.sse)
         return false;
-    auto part_size = etag_part_size(remote.etag, remote.size, context.options.part_size);
-    if (!part_size)
-        return false;
     try {
-        auto etag = file_etag(dir.open_file(path).get(), (dir.root() / path).string(), *part_size);
-        return strcasecmp(etag.c_str(), remote.etag.c_str()) == 0;
+        auto fd = dir.open_file(path);
+        auto name = (dir.root() / path).string();
+        auto stamp = stamp_of(fd.get(), name);  // before reading: a write meanwhile moves it
+        if (context.record.vouches_for(path, stamp, remote)) {
+            ++context.report.trusted;
+            context.record.remember(path, stamp, remote.etag);
+            return true;
+        }
+        auto part_size = etag_part_size(remote.etag, remote.size, context.options.part_size);
+        if (!part_size)
+            return false;
+        auto etag = file_etag(fd.get(), name, *part_size);
+        context.report.bytes_compared += stamp.size;
+        if (strcasecmp(etag.c_str(), remote.etag.c_str()) != 0)
+            return false;
+        context.record.remember(path, stamp, remote.etag);
+        return true;
     } catch (const std::exception& e) {
         spdlog::warn("{}: {}", remote.path, e.what());
         return false;
@@ -63,8 +75,10 @@ void report_kept(MirrorContext& context, const Plan& plan, std::string_view wher
 void log_summary(const MirrorContext& context, std::string_view what)
 {
     const auto& r = context.report;
-    spdlog::info("{}: {} copied ({} bytes), {} same, {} differ (kept), {} removed, {} failed", what, r.copied, r.bytes,
-                 r.skipped_same, r.skipped_differs, r.removed, r.failed.size());
+    spdlog::info("{}: {} copied ({} bytes), {} same ({} by the record, {} bytes read to compare), {} differ (kept), "
+                 "{} removed, {} failed",
+                 what, r.copied, r.bytes, r.skipped_same, r.trusted, r.bytes_compared, r.skipped_differs, r.removed,
+                 r.failed.size());
 }
 
 }  // namespace
@@ -101,6 +115,7 @@ MirrorReport push(const std::filesystem::path& dir, const Location& to, const Mi
         context.engine.add(std::move(transfer));
     }
     context.engine.run();
+    context.record.save();
     log_summary(context, fmt::format("push {} to {}/{}", dir.string(), to.bucket, context.prefix));
     return std::move(context.report);
 }
@@ -135,6 +150,7 @@ MirrorReport pull(const Location& from, const std::filesystem::path& dir, const 
             context.fail(entry.path, e.what());
         }
     }
+    context.record.save();
     log_summary(context, fmt::format("pull {}/{} to {}", from.bucket, context.prefix, dir.string()));
     return std::move(context.report);
 }

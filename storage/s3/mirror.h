@@ -38,12 +38,19 @@ struct MirrorOptions {
     std::uint64_t part_size = 16ull << 20;
     unsigned attempts = 5;                // per request; 5xx, 429 and connection errors are retried
     unsigned first_retry_delay_ms = 500;  // doubled after each failed attempt
+    // Where to remember what this mirror left identical (mirror_record.h),
+    // so that the next one of the same location trusts the files that did
+    // not change instead of reading them; none: every file is read to be
+    // compared. Not with SSE-C (its ETags are no MD5 of ours to check).
+    std::optional<std::filesystem::path> record_dir;
 };
 
 struct MirrorReport {
     std::size_t copied = 0, skipped_same = 0, skipped_differs = 0, removed = 0;
     std::uint64_t bytes = 0;
-    std::vector<std::string> failed;  // relative paths that did not make it, with the reason
+    std::size_t trusted = 0;           // files found the same by the record, without reading them
+    std::uint64_t bytes_compared = 0;  // read from local files to compare them with objects
+    std::vector<std::string> failed;   // relative paths that did not make it, with the reason
     bool ok() const { return failed.empty(); }
 };
 

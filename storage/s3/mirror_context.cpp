@@ -29,10 +29,18 @@ EngineOptions engine_options(const Location& location, const MirrorOptions& opti
     return engine;
 }
 
+// What names a location in its record: the same directory may be mirrored
+// with several.
+std::string record_location(const Location& location, const std::string& prefix)
+{
+    return fmt::format("{} {}/{}", location.endpoint.url, location.bucket, prefix);
+}
+
 }  // namespace
 
 MirrorContext::MirrorContext(const Location& location_, const MirrorOptions& options_)
     : location(location_), options(options_), sse(sse_of(options_)), prefix(key_prefix(location_.prefix)),
+      record(sse ? std::nullopt : options_.record_dir, record_location(location_, prefix)),
       engine(Credentials{location_.endpoint.access_key, location_.endpoint.secret_key, location_.endpoint.region},
              engine_options(location_, options_, sse))
 {

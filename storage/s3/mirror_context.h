@@ -7,6 +7,7 @@
 
 #include "storage/s3/endpoint.h"
 #include "storage/s3/mirror.h"
+#include "storage/s3/mirror_record.h"
 #include "storage/s3/sse_c.h"
 #include "storage/s3/transfer_engine.h"
 
@@ -20,6 +21,7 @@ struct MirrorContext {
     std::optional<SseCKey> sse;  // from options.sse_c_key
     std::string prefix;          // "PREFIX/" or ""
     MirrorReport report;
+    MirrorRecord record;  // of options.record_dir, for this location
     TransferEngine engine;
 
     std::string key_of(const std::string& path) const { return prefix + path; }

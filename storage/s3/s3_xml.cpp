@@ -81,6 +81,14 @@ std::string parse_upload_id(std::string_view xml)
     return id;
 }
 
+std::string parse_completed_etag(std::string_view xml)
+{
+    pugi::xml_document doc;
+    if (!doc.load_buffer(xml.data(), xml.size()))
+        return {};
+    return unquote(doc.child("CompleteMultipartUploadResult").child_value("ETag"));
+}
+
 std::string complete_multipart_xml(const std::vector<std::string>& part_etags)
 {
     pugi::xml_document doc;

@@ -31,6 +31,10 @@ std::optional<S3ErrorBody> parse_error(std::string_view xml);
 // The UploadId of an InitiateMultipartUpload answer; throws when missing.
 std::string parse_upload_id(std::string_view xml);
 
+// The ETag of a CompleteMultipartUploadResult, without quotes (what the
+// listings will show); empty when the answer has none or is no XML.
+std::string parse_completed_etag(std::string_view xml);
+
 // The body of CompleteMultipartUpload: part i+1 has ETag part_etags[i].
 std::string complete_multipart_xml(const std::vector<std::string>& part_etags);
 

@@ -42,7 +42,25 @@ struct LocalFile {
 
     UniqueFd open() const { return dir.open_file(path); }
     std::string name() const { return (dir.root() / path).string(); }
+    FileStamp stamp() const { return stamp_of(open().get(), name()); }
 };
+
+// The ETag S3 gives a multipart upload, from its parts' (each an MD5 in
+// hex): the MD5 of their digests, then "-N". Ceph 16's RGW leaves the
+// ETag out of its answer to the completion. Empty when a part's is no MD5.
+std::string multipart_etag(const std::vector<std::string>& part_etags)
+{
+    Md5 whole;
+    for (const auto& etag : part_etags) {
+        if (etag.size() != 32 || etag.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+            return {};
+        unsigned char digest[16];
+        for (std::size_t i = 0; i < sizeof digest; ++i)
+            digest[i] = static_cast<unsigned char>(std::stoul(etag.substr(2 * i, 2), nullptr, 16));
+        whole.update(digest, sizeof digest);
+    }
+    return fmt::format("{}-{}", hex(whole.finish()), part_etags.size());
+}
 
 // Headers of the object itself: on a PUT or a multipart initiation.
 Headers object_headers(const MirrorContext& context, const LocalFile& file)
@@ -84,17 +102,20 @@ void queue_single_put(MirrorContext& context, const LocalFile& file, const TreeE
     transfer.request.payload_sha256 = unsigned_payload;
     transfer.upload = range_of(file, 0, entry.size);
     auto md5_hex = std::make_shared<std::string>();
-    transfer.prepare = [&context, file, size = entry.size, md5_hex](Request& request) {
+    auto stamp = std::make_shared<FileStamp>();
+    transfer.prepare = [&context, file, size = entry.size, md5_hex, stamp](Request& request) {
+        *stamp = file.stamp();  // before reading: a write meanwhile moves it
         request.headers = object_headers(context, file);
         add_content_md5(file, 0, size, md5_hex)(request);
     };
-    transfer.done = [&context, entry, md5_hex](Outcome& outcome) {
+    transfer.done = [&context, entry, md5_hex, stamp](Outcome& outcome) {
         std::string etag = etag_of(outcome);
         if (!outcome.ok)
             return context.fail(entry.path, context.reason(outcome));
         // With SSE-C the ETag is not the MD5 of what we sent.
         if (!context.sse && etag.size() == 32 && strcasecmp(etag.c_str(), md5_hex->c_str()) != 0)
             return context.fail(entry.path, fmt::format("the server stored MD5 {}, we sent {}", etag, *md5_hex));
+        context.record.remember(entry.path, *stamp, etag.empty() ? *md5_hex : etag);
         ++context.report.copied;
         context.report.bytes += entry.size;
     };
@@ -104,6 +125,7 @@ void queue_single_put(MirrorContext& context, const LocalFile& file, const TreeE
 struct Multipart {
     TreeEntry entry;
     std::optional<LocalFile> file;
+    FileStamp stamp;  // when the upload started
     std::string upload_id;
     std::vector<std::string> part_etags;
     std::size_t parts_left = 0;
@@ -137,6 +159,9 @@ void queue_complete(MirrorContext& context, const std::shared_ptr<Multipart>& up
             upload->first_error = "completing the upload failed: " + context.reason(outcome);
             return queue_abort(context, upload);
         }
+        auto etag = parse_completed_etag(outcome.body);
+        context.record.remember(upload->entry.path, upload->stamp,
+                                etag.empty() ? multipart_etag(upload->part_etags) : etag);
         ++context.report.copied;
         context.report.bytes += upload->entry.size;
     };
@@ -192,7 +217,10 @@ void queue_multipart(MirrorContext& context, const LocalFile& file, const TreeEn
     transfer.request.method = "POST";
     transfer.request.url = context.url_of(context.key_of(entry.path), {{"uploads", ""}});
     transfer.request.body = "";
-    transfer.prepare = [&context, file](Request& request) { request.headers = object_headers(context, file); };
+    transfer.prepare = [&context, file, upload](Request& request) {
+        upload->stamp = file.stamp();
+        request.headers = object_headers(context, file);
+    };
     transfer.done = [&context, upload](Outcome& outcome) {
         if (!outcome.ok)
             return context.fail(upload->entry.path, "starting a multipart upload failed: " + context.reason(outcome));

@@ -89,6 +89,11 @@ def test_pull_at_start_then_push_at_container_end(boot, image, s3):
     assert s3.stored("data", "job/input.txt") == b"changed-42\n", "overwrite: the changed file replaces the bucket's"
     assert s3.stored("data", "job/sub/nested+odd.txt") == b"nested-5678\n"
     assert s3.stored("data", "other/untouched.txt") == b"not under the prefix\n"
+    # The file the pull brought and the container left alone is trusted
+    # from the pull's record (beside the volume's _data): not read again.
+    assert re.search(r"push \S+/vol-s3/_data to data/job/: 2 copied \(\d+ bytes\), "
+                     r"1 same \(1 by the record, 0 bytes read to compare\)", r.text), \
+        r.why("the unchanged file should be trusted from the pull's record")
     assert_no_keys(r, s3)
 
 

@@ -1,4 +1,5 @@
-// S3's XML answers: a listing, an error document, a multipart initiation.
+// S3's XML answers: a listing, an error document, a multipart initiation
+// and completion.
 // Each parser throws std::runtime_error on a document it does not accept.
 #include <stdexcept>
 
@@ -16,6 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } catch (const std::runtime_error&) {
     }
     (void)parse_error(xml);
+    (void)parse_completed_etag(xml);
     try {
         FUZZ_CHECK(!parse_upload_id(xml).empty());
     } catch (const std::runtime_error&) {

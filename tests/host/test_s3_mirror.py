@@ -15,6 +15,7 @@ import time
 
 import pytest
 
+from file_reads import FileReads
 from s3check import ClientError
 from s3faults import FailingProxy
 from s3servers import RGWServer, S3rverServer
@@ -235,6 +236,56 @@ def test_a_70_mib_file_goes_in_16_mib_parts(tmp_path, s3, mirror):
     out = tmp_path / "out"
     mirror("local/bkt", out)
     assert filecmp.cmp(out / "big.bin", src / "big.bin", shallow=False)
+
+
+def test_with_a_record_unchanged_files_are_not_read_again(tmp_path, s3, mirror):
+    """--record-dir: what a mirror left identical is trusted by the next one
+    while the file's size, inode, mtime and ctime and the object's ETag hold;
+    the reads are counted by the kernel (inotify), not by b2c-mirror."""
+    part = 1 if s3.name == "s3rver" else 5
+    sizes = ("--multipart-threshold", f"{part}M", "--part-size", f"{part}M")
+    files = {f"d{i % 5}/f{i:03}.bin": os.urandom(4096) for i in range(200)}
+    files["big.bin"] = os.urandom(2 * part * MiB + 7)  # in 3 parts
+    src = write_tree(tmp_path / "src", files)
+    state = tmp_path / "state"
+    state.mkdir()
+    assert "copied 201," in mirror(*sizes, "--record-dir", state, src, "local/bkt").stdout
+    assert [p.name for p in state.iterdir()][0].startswith(".b2c-mirror-record-")
+
+    with FileReads(src) as reads:  # without the record, every file is read to be compared
+        plain = mirror(*sizes, src, "local/bkt")
+    total = sum(len(data) for data in files.values())
+    assert "skipped 201 (0 differ)" in plain.stdout
+    assert f"0 trusted from the record, {total} bytes read to compare" in plain.stdout
+    assert reads.files() == set(files)
+
+    with FileReads(src) as reads:
+        again = mirror(*sizes, "--record-dir", state, src, "local/bkt")
+    assert "skipped 201 (0 differ)" in again.stdout
+    assert "201 trusted from the record, 0 bytes read to compare" in again.stdout
+    assert reads.files() == set()
+
+    # Rewritten with the same size and its mtime put back: read, found different, pushed.
+    victim = src / "d1/f001.bin"
+    before = victim.stat()
+    victim.write_bytes(os.urandom(4096))
+    os.utime(victim, ns=(before.st_atime_ns, before.st_mtime_ns))
+    with FileReads(src) as reads:
+        changed = mirror(*sizes, "--record-dir", state, "--overwrite", src, "local/bkt")
+    assert "copied 1," in changed.stdout
+    assert "200 trusted from the record, 4096 bytes read to compare" in changed.stdout
+    assert reads.files() == {"d1/f001.bin"}
+    assert s3.stored("bkt", "d1/f001.bin") == victim.read_bytes()
+
+    # A pull keeps a record too: pushing back what it brought reads nothing.
+    out, out_state = tmp_path / "out", tmp_path / "out-state"
+    out_state.mkdir()
+    assert "copied 201," in mirror(*sizes, "--record-dir", out_state, "local/bkt", out).stdout
+    with FileReads(out) as reads:
+        back = mirror(*sizes, "--record-dir", out_state, out, "local/bkt")
+    assert "201 trusted from the record, 0 bytes read to compare" in back.stdout
+    assert reads.files() == set()
+    assert tree_digest(out) == tree_digest(src)
 
 
 def test_a_server_that_dies_mid_push_fails_the_files_and_keeps_them(tmp_path, s3, build_dir):

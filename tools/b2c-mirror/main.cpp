@@ -59,9 +59,10 @@ int mirror(const b2c::mirror::MirrorCommand& command, const b2c::mirror::Aliases
     auto report = to ? b2c::s3::push(command.source, *to, command.options)
                      : b2c::s3::pull(*from, command.destination, command.options);
     std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
-    std::cout << fmt::format("copied {}, skipped {} ({} differ), removed {}, {} bytes, {:.2f} s\n", report.copied,
-                             report.skipped_same + report.skipped_differs, report.skipped_differs, report.removed,
-                             report.bytes, seconds.count());
+    std::cout << fmt::format("copied {}, skipped {} ({} differ), removed {}, {} bytes, {:.2f} s; {} trusted from the "
+                             "record, {} bytes read to compare\n",
+                             report.copied, report.skipped_same + report.skipped_differs, report.skipped_differs,
+                             report.removed, report.bytes, seconds.count(), report.trusted, report.bytes_compared);
     if (report.ok())
         return 0;
     std::cerr << fmt::format("b2c-mirror: {} file(s) failed:\n", report.failed.size());

@@ -25,6 +25,9 @@ po::options_description describe(MirrorCommand& c, std::string& threshold, std::
         "exclude", po::value(&o.exclude)->value_name("GLOB")->composing(),
         "leave out relative paths matching GLOB (fnmatch; repeatable)")(
         "preserve", po::bool_switch(&o.preserve), "keep modes and times (mc's X-Amz-Meta-Mc-Attrs)")(
+        "record-dir", po::value<std::string>()->value_name("DIR"),
+        "remember in DIR what was left identical, so that the next mirror of the same location trusts the files "
+        "that did not change (size, mtime, ctime, inode) instead of reading them")(
         "encrypt-key", po::value<std::string>()->value_name("KEY"),
         "SSE-C: the server encrypts with this 32-byte key (raw or base64)")(
         "jobs", po::value(&o.max_in_flight)->value_name("N")->default_value(16), "transfers in flight at once")(
@@ -81,6 +84,11 @@ MirrorCommand parse_command(int argc, const char* const argv[])
         return command;
     if (vm.count("encrypt-key"))
         command.options.sse_c_key = vm["encrypt-key"].as<std::string>();
+    if (vm.count("record-dir")) {
+        command.options.record_dir = vm["record-dir"].as<std::string>();
+        if (command.options.record_dir->empty())
+            throw UsageError("--record-dir takes a directory");
+    }
     if (vm.count("config"))
         command.config_file = vm["config"].as<std::string>();
     command.options.multipart_threshold = parse_size(threshold, "multipart-threshold");

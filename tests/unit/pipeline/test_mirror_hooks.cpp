@@ -101,6 +101,25 @@ TEST_CASE("the alias gives the endpoint and the keys; the flags become the mirro
     CHECK(plans[0].options.preserve);
     CHECK(plans[0].options.exclude == std::vector<std::string>{"*.tmp", "cache/*"});
     CHECK(plans[0].options.sse_c_key == "SSE-C-KEY");
+    // What the mirror left identical is kept beside _data, out of the containers' sight.
+    CHECK(plans[0].options.record_dir == std::filesystem::path("/var/lib/containers/storage/volumes/v"));
+}
+
+TEST_CASE("a volume whose mount point is not podman's own _data gets no mirror record")
+{
+    Config config = mirrored(when::sync_pipeline_start, 0);
+    fake::Podman podman;
+    auto runtime = podman.runtime();
+    runtime.execute = [execute = runtime.execute](const b2c::Command& cmd) {
+        auto result = execute(cmd);
+        if (cmd.argv.size() > 2 && cmd.argv[1] == "volume" && cmd.argv[2] == "inspect")
+            result.output = "/srv/shared\n";
+        return result;
+    };
+    auto plans = plan_mirrors(runtime, config.storage);
+    REQUIRE(plans.size() == 1);
+    CHECK(plans[0].directory == "/srv/shared");
+    CHECK_FALSE(plans[0].options.record_dir);
 }
 
 TEST_CASE("volumes without a pull_on or push_on are not mirrored")

@@ -66,6 +66,12 @@ TEST_CASE("error documents, upload ids and the completion body")
                           "</InitiateMultipartUploadResult>") == "VXBsb2Fk");
     CHECK_THROWS_WITH(parse_upload_id("<InitiateMultipartUploadResult/>"), Catch::Contains("no UploadId"));
 
+    CHECK(parse_completed_etag("<?xml version=\"1.0\"?><CompleteMultipartUploadResult><Bucket>b</Bucket><Key>k</Key>"
+                               "<ETag>&quot;3858f62230ac3c915f300c664312c11f-9&quot;</ETag>"
+                               "</CompleteMultipartUploadResult>") == "3858f62230ac3c915f300c664312c11f-9");
+    CHECK(parse_completed_etag("<CompleteMultipartUploadResult/>").empty());
+    CHECK(parse_completed_etag("not xml <").empty());
+
     CHECK(complete_multipart_xml({"aa", "bb"}) ==
           "<?xml version=\"1.0\"?><CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
           "<Part><PartNumber>1</PartNumber><ETag>\"aa\"</ETag></Part>"

@@ -28,6 +28,9 @@ TEST_CASE("b2c-mirror's options")
     CHECK(c.options.part_size == 1u << 20);
     CHECK(c.source == "src");
     CHECK(c.destination == "minio/bkt/pre");
+    CHECK_FALSE(c.options.record_dir);
+    CHECK(parse_mirror_args({"--record-dir", "/var/state", "a", "b"}).options.record_dir ==
+          std::optional<std::filesystem::path>("/var/state"));
     auto defaults = parse_mirror_args({"a", "b"});
     CHECK_FALSE(defaults.options.overwrite);
     CHECK(defaults.options.max_in_flight == 16);
@@ -52,6 +55,7 @@ TEST_CASE("b2c-mirror's usage errors")
                       Catch::Contains("--part-size") && Catch::Contains("12X"));
     CHECK_THROWS_AS(parse_mirror_args({"--jobs", "0", "a", "b"}), b2c::mirror::UsageError);
     CHECK_THROWS_AS(parse_mirror_args({"--list", "m/b", "extra"}), b2c::mirror::UsageError);
+    CHECK_THROWS_WITH(parse_mirror_args({"--record-dir", "", "a", "b"}), Catch::Contains("--record-dir"));
 }
 
 TEST_CASE("aliases from the environment and from a config file")
