@@ -14,6 +14,7 @@
 #include "common/text.h"
 #include "storage/s3/digest.h"
 #include "storage/s3/mc_attrs.h"
+#include "storage/s3/range_hasher.h"
 
 namespace b2c::s3 {
 
@@ -78,36 +79,15 @@ std::unique_ptr<TempFile> temp_file_for(const LocalDirectory& dir, const TreeEnt
 }
 
 // A large object comes in ranges of part_size, several at once, written
-// in place into one temporary file; the ranges are hashed in order as soon
-// as they are contiguous (a re-read from the page cache) to check the ETag.
+// in place into one temporary file, hashed by a RangeHasher to check the ETag.
 struct RangedDownload {
     TreeEntry entry;
     std::unique_ptr<TempFile> file;
-    std::uint64_t range_size = 0;
-    std::vector<bool> done;
-    std::size_t hashed = 0, left = 0;
-    std::optional<EtagBuilder> etag;             // none when the ETag cannot be checked
+    std::size_t left = 0;
+    std::unique_ptr<RangeHasher> hasher;         // none when the ETag cannot be checked
     std::map<std::string, std::string> headers;  // of the first range: the object's metadata
     std::string first_error;
 };
-
-void hash_contiguous_ranges(RangedDownload& d)
-{
-    for (; d.hashed < d.done.size() && d.done[d.hashed]; ++d.hashed) {
-        std::uint64_t offset = d.hashed * d.range_size;
-        std::uint64_t length = std::min(d.range_size, d.entry.size - offset);
-        std::vector<char> buffer(1 << 20);
-        while (length > 0) {
-            ssize_t n = ::pread(d.file->fd(), buffer.data(), std::min<std::uint64_t>(length, buffer.size()),
-                                static_cast<off_t>(offset));
-            if (n <= 0)
-                throw std::runtime_error("cannot read back " + d.file->path().string());
-            d.etag->update(buffer.data(), static_cast<std::size_t>(n));
-            offset += static_cast<std::uint64_t>(n);
-            length -= static_cast<std::uint64_t>(n);
-        }
-    }
-}
 
 void queue_ranged_download(MirrorContext& context, const LocalDirectory& dir, const TreeEntry& entry,
                            std::optional<std::uint64_t> etag_part_size)
@@ -119,14 +99,14 @@ void queue_ranged_download(MirrorContext& context, const LocalDirectory& dir, co
     } catch (const std::exception& e) {
         return context.fail(entry.path, e.what());
     }
-    d->range_size = context.options.part_size;
-    d->done.resize(part_count(entry.size, d->range_size));
-    d->left = d->done.size();
+    const std::uint64_t range_size = context.options.part_size;
+    d->left = part_count(entry.size, range_size);
     if (etag_part_size)
-        d->etag.emplace(*etag_part_size);
-    for (std::size_t i = 0; i < d->done.size(); ++i) {
-        std::uint64_t offset = i * d->range_size;
-        std::uint64_t length = std::min(d->range_size, entry.size - offset);
+        d->hasher = std::make_unique<RangeHasher>(d->file->fd(), d->file->path().string(), entry.size, range_size,
+                                                  *etag_part_size);
+    for (std::size_t i = 0, ranges = d->left; i < ranges; ++i) {
+        std::uint64_t offset = i * range_size;
+        std::uint64_t length = std::min(range_size, entry.size - offset);
         Transfer transfer;
         transfer.request.url = context.url_of(context.key_of(entry.path));
         transfer.request.headers = context.sse_headers();
@@ -139,19 +119,21 @@ void queue_ranged_download(MirrorContext& context, const LocalDirectory& dir, co
                 d->first_error = fmt::format("range {}: {} bytes came for {}", i + 1, outcome.file_size, length);
             if (i == 0)
                 d->headers = outcome.headers;
-            d->done[i] = outcome.ok && outcome.file_size == length;
+            if (d->hasher && outcome.ok && outcome.file_size == length)
+                d->hasher->range_done(i);
+            if (--d->left > 0)
+                return;
+            std::string etag;
             try {
-                if (d->etag && d->first_error.empty())
-                    hash_contiguous_ranges(*d);
+                if (d->hasher && d->first_error.empty())
+                    etag = d->hasher->finish();
             } catch (const std::exception& e) {
                 d->first_error = e.what();
             }
-            if (--d->left > 0)
-                return;
+            d->hasher.reset();  // its thread ends before the file is renamed or deleted
             if (!d->first_error.empty())
                 return context.fail(d->entry.path, d->first_error);
-            std::string etag = d->etag ? d->etag->finish() : "";
-            finish_download(context, dir, d->entry, *d->file, d->entry.size, etag, bool(d->etag), d->headers);
+            finish_download(context, dir, d->entry, *d->file, d->entry.size, etag, !etag.empty(), d->headers);
         };
         context.engine.add(std::move(transfer));
     }

@@ -150,8 +150,7 @@ void MirrorRecord::save() const
         file.write(text.data(), text.size());
         file.commit_as(file_name(location_));
     } catch (const std::exception& e) {
-        spdlog::warn("cannot keep what this mirror found identical ({}): the next one reads the files again",
-                     e.what());
+        spdlog::warn("cannot keep what this mirror found identical ({}): the next one reads the files again", e.what());
     }
 }
 
