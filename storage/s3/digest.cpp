@@ -91,25 +91,15 @@ void EtagBuilder::update(const void* data, std::size_t size)
     }
 }
 
-std::string EtagBuilder::finish()
-{
-    auto whole = whole_.finish();
-    if (part_size_ == 0)
-        return hex(whole);
-    if (in_part_ > 0 || parts_.empty())
-        parts_.push_back(part_.finish());
-    Md5 of_parts;
-    for (const auto& part : parts_)
-        of_parts.update(part.data(), part.size());
-    return hex(of_parts.finish()) + '-' + std::to_string(parts_.size());
-}
-
-std::uint64_t part_count(std::uint64_t size, std::uint64_t part_size)
-{
-    return size == 0 ? 1 : (size + part_size - 1) / part_size;
-}
-
 namespace {
+
+std::string etag_of_parts(const std::vector<Md5Digest>& parts)
+{
+    Md5 of_parts;
+    for (const auto& part : parts)
+        of_parts.update(part.data(), part.size());
+    return hex(of_parts.finish()) + '-' + std::to_string(parts.size());
+}
 
 bool is_md5_hex(std::string_view text)
 {
@@ -117,6 +107,34 @@ bool is_md5_hex(std::string_view text)
 }
 
 }  // namespace
+
+std::string EtagBuilder::finish()
+{
+    auto whole = whole_.finish();
+    if (part_size_ == 0)
+        return hex(whole);
+    if (in_part_ > 0 || parts_.empty())
+        parts_.push_back(part_.finish());
+    return etag_of_parts(parts_);
+}
+
+std::optional<std::string> multipart_etag(const std::vector<std::string>& part_md5s_hex)
+{
+    std::vector<Md5Digest> parts;
+    for (const auto& text : part_md5s_hex) {
+        if (!is_md5_hex(text))
+            return std::nullopt;
+        Md5Digest& digest = parts.emplace_back();
+        for (std::size_t i = 0; i < digest.size(); ++i)
+            digest[i] = static_cast<unsigned char>(std::stoul(text.substr(2 * i, 2), nullptr, 16));
+    }
+    return etag_of_parts(parts);
+}
+
+std::uint64_t part_count(std::uint64_t size, std::uint64_t part_size)
+{
+    return size == 0 ? 1 : (size + part_size - 1) / part_size;
+}
 
 std::optional<std::uint64_t> etag_part_size(std::string_view etag, std::uint64_t size, std::uint64_t our_part_size)
 {
@@ -174,6 +192,11 @@ std::string file_etag(int fd, const std::string& name, std::uint64_t part_size)
     read_range(fd, name, 0, static_cast<std::uint64_t>(st.st_size),
                [&](const char* data, std::size_t n) { etag.update(data, n); });
     return etag.finish();
+}
+
+void hash_file_range(int fd, const std::string& name, std::uint64_t offset, std::uint64_t length, EtagBuilder& etag)
+{
+    read_range(fd, name, offset, length, [&](const char* data, std::size_t n) { etag.update(data, n); });
 }
 
 Md5Digest file_range_md5(int fd, const std::string& name, std::uint64_t offset, std::uint64_t length)

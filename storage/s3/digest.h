@@ -63,6 +63,10 @@ private:
     std::vector<Md5Digest> parts_;
 };
 
+// The ETag of an upload in parts whose MD5s are `parts`: the MD5 of their
+// digests, then "-N"; nullopt when one of them is no MD5 in hex.
+std::optional<std::string> multipart_etag(const std::vector<std::string>& part_md5s_hex);
+
 // The part size an ETag was made with, for comparing it with local data:
 // 0 for a plain MD5, `our_part_size` when it explains "-N" for `size`
 // bytes, else the smallest whole MiB that does (what mc, rclone and the AWS
@@ -76,6 +80,10 @@ std::uint64_t part_count(std::uint64_t size, std::uint64_t part_size);
 // plain MD5). Throws std::system_error naming the file (`name`) when it
 // cannot be read.
 std::string file_etag(int fd, const std::string& name, std::uint64_t part_size);
+
+// Feeds bytes [offset, offset + length) of an open file to `etag`. Throws
+// std::system_error or std::runtime_error naming the file when it cannot.
+void hash_file_range(int fd, const std::string& name, std::uint64_t offset, std::uint64_t length, EtagBuilder& etag);
 
 // MD5 of bytes [offset, offset + length) of an open file.
 Md5Digest file_range_md5(int fd, const std::string& name, std::uint64_t offset, std::uint64_t length);

@@ -1,9 +1,9 @@
 #include "storage/s3/range_hasher.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <stdexcept>
+
+#include <fmt/format.h>
 
 namespace b2c::s3 {
 
@@ -44,7 +44,6 @@ std::string RangeHasher::finish()
 
 void RangeHasher::run()
 {
-    std::vector<char> buffer(1 << 20);
     for (;;) {
         std::size_t index = 0;
         {
@@ -55,19 +54,13 @@ void RangeHasher::run()
             index = hashed_;
         }
         std::uint64_t offset = index * range_size_;
-        std::uint64_t length = std::min(range_size_, size_ - offset);
-        while (length > 0) {
-            ssize_t n =
-                ::pread(fd_, buffer.data(), std::min<std::uint64_t>(length, buffer.size()), static_cast<off_t>(offset));
-            if (n <= 0) {
-                std::lock_guard lock(mutex_);
-                error_ = "cannot read back " + name_;
-                changed_.notify_all();
-                return;
-            }
-            etag_.update(buffer.data(), static_cast<std::size_t>(n));
-            offset += static_cast<std::uint64_t>(n);
-            length -= static_cast<std::uint64_t>(n);
+        try {
+            hash_file_range(fd_, name_, offset, std::min(range_size_, size_ - offset), etag_);
+        } catch (const std::exception& e) {
+            std::lock_guard lock(mutex_);
+            error_ = fmt::format("cannot read back {}: {}", name_, e.what());
+            changed_.notify_all();
+            return;
         }
         {
             std::lock_guard lock(mutex_);

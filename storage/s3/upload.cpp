@@ -45,23 +45,6 @@ struct LocalFile {
     FileStamp stamp() const { return stamp_of(open().get(), name()); }
 };
 
-// The ETag S3 gives a multipart upload, from its parts' (each an MD5 in
-// hex): the MD5 of their digests, then "-N". Ceph 16's RGW leaves the
-// ETag out of its answer to the completion. Empty when a part's is no MD5.
-std::string multipart_etag(const std::vector<std::string>& part_etags)
-{
-    Md5 whole;
-    for (const auto& etag : part_etags) {
-        if (etag.size() != 32 || etag.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
-            return {};
-        unsigned char digest[16];
-        for (std::size_t i = 0; i < sizeof digest; ++i)
-            digest[i] = static_cast<unsigned char>(std::stoul(etag.substr(2 * i, 2), nullptr, 16));
-        whole.update(digest, sizeof digest);
-    }
-    return fmt::format("{}-{}", hex(whole.finish()), part_etags.size());
-}
-
 // Headers of the object itself: on a PUT or a multipart initiation.
 Headers object_headers(const MirrorContext& context, const LocalFile& file)
 {
@@ -159,9 +142,11 @@ void queue_complete(MirrorContext& context, const std::shared_ptr<Multipart>& up
             upload->first_error = "completing the upload failed: " + context.reason(outcome);
             return queue_abort(context, upload);
         }
+        // Ceph 16's RGW leaves the ETag out of its answer: then the parts' make it.
         auto etag = parse_completed_etag(outcome.body);
-        context.record.remember(upload->entry.path, upload->stamp,
-                                etag.empty() ? multipart_etag(upload->part_etags) : etag);
+        if (etag.empty())
+            etag = multipart_etag(upload->part_etags).value_or("");
+        context.record.remember(upload->entry.path, upload->stamp, etag);
         ++context.report.copied;
         context.report.bytes += upload->entry.size;
     };
