@@ -38,6 +38,7 @@ struct TransferEngine::Active {
     std::string write_error;
     std::uint64_t* uploaded = nullptr;
     std::uint64_t* downloaded = nullptr;
+    QuickAck* quick_ack = nullptr;
 };
 
 namespace {
@@ -47,6 +48,8 @@ constexpr std::size_t max_body = 1 << 20;  // an XML answer or error; more is cu
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user)
 {
     auto* active = static_cast<TransferEngine::Active*>(user);
+    if (std::string_view(data, size * count).starts_with("HTTP/"))
+        active->quick_ack->acknowledge(active->easy.get());  // see quick_ack.h: a small body held back 40 ms
     add_header_line(std::string_view(data, size * count), active->outcome.headers);
     return size * count;
 }
@@ -182,6 +185,7 @@ void TransferEngine::start(Queued queued)
     active->attempt = queued.attempt;
     active->uploaded = &uploaded_;
     active->downloaded = &downloaded_;
+    active->quick_ack = &quick_ack_;
     Transfer& transfer = *queued.transfer;
     Outcome& outcome = active->outcome;
     try {
@@ -212,6 +216,7 @@ void TransferEngine::start(Queued queued)
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_write);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, active.get());
     curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, 256L << 10);
+    quick_ack_.watch(easy);
     if (transfer.upload) {
         curl_easy_setopt(easy, CURLOPT_READFUNCTION, on_read);
         curl_easy_setopt(easy, CURLOPT_READDATA, active.get());

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/s3/quick_ack.h"
 #include "storage/s3/response_headers.h"
 #include "storage/s3/signed_request.h"
 #include "storage/s3/temp_file.h"
@@ -94,6 +95,7 @@ private:
 
     Credentials credentials_;
     EngineOptions options_;
+    QuickAck quick_ack_;  // before multi_: the connections it keeps are closed through it
     CurlMulti multi_;
     std::deque<Queued> ready_;
     std::multimap<std::chrono::steady_clock::time_point, Queued> waiting_;  // retries, by due time

@@ -16,19 +16,26 @@
 
 #include "common/unique_fd.h"
 
+// A listening TCP socket on 127.0.0.1, on a free port written to `port`.
+inline b2c::UniqueFd listen_on_loopback(int& port)
+{
+    b2c::UniqueFd socket(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t size = sizeof address;
+    REQUIRE(::bind(socket.get(), reinterpret_cast<sockaddr*>(&address), size) == 0);
+    REQUIRE(::listen(socket.get(), 8) == 0);
+    REQUIRE(::getsockname(socket.get(), reinterpret_cast<sockaddr*>(&address), &size) == 0);
+    port = ntohs(address.sin_port);
+    return socket;
+}
+
 class LoopbackServer {
 public:
     explicit LoopbackServer(std::vector<std::string> answers)
-        : answers_(std::move(answers)), socket_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0))
+        : answers_(std::move(answers)), socket_(listen_on_loopback(port_))
     {
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t size = sizeof address;
-        REQUIRE(::bind(socket_.get(), reinterpret_cast<sockaddr*>(&address), size) == 0);
-        REQUIRE(::listen(socket_.get(), 8) == 0);
-        REQUIRE(::getsockname(socket_.get(), reinterpret_cast<sockaddr*>(&address), &size) == 0);
-        port_ = ntohs(address.sin_port);
         thread_ = std::thread([this] { serve(); });
     }
     ~LoopbackServer() { join(); }
@@ -70,8 +77,8 @@ private:
     }
 
     std::vector<std::string> answers_;
-    b2c::UniqueFd socket_;
     int port_ = 0;
+    b2c::UniqueFd socket_;
     std::thread thread_;
     std::vector<std::string> requests_;
 };
