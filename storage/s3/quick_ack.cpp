@@ -54,9 +54,9 @@ void QuickAck::acknowledge(CURL* easy)
         if (known == 0)
             known = local_port(socket);
         if (known == port) {
+            // Unchecked: a socket that is not TCP refuses it, and waits as before.
             int on = 1;
-            ::setsockopt(socket, IPPROTO_TCP, TCP_QUICKACK, &on,
-                         sizeof on);  // not TCP (a proxy's Unix socket): refused
+            ::setsockopt(socket, IPPROTO_TCP, TCP_QUICKACK, &on, sizeof on);
             return;
         }
     }
