@@ -125,6 +125,10 @@ std::optional<MissingModules> missing_modules(const std::string& release, const 
     namespace fs = std::filesystem;
     fs::path dir = fs::path(root) / "lib/modules";
     std::error_code ec;
+    if (!fs::exists(fs::path(root) / "proc/modules", ec))
+        return MissingModules{false, fmt::format("Linux {} was built without module support: its drivers are built in, "
+                                                 "no modules archive is needed",
+                                                 release)};
     if (fs::exists(dir / release / "modules.dep.bin", ec))
         return std::nullopt;
     std::vector<std::string> others;

@@ -47,7 +47,9 @@ std::string kernel_release();
 // What to say when the initramfs holds no modules for kernel `release` under
 // `root`/lib/modules (nullopt when it does). A core initramfs booted without
 // its modules-KVER archive has none: fine for a kernel with its drivers built
-// in (a notice), a mistake when the modules of another kernel are there.
+// in (a notice), a mistake when the modules of another kernel are there. A
+// kernel built without module support (no `root`/proc/modules) loads none
+// whatever the initramfs holds: a notice that says so.
 struct MissingModules {
     bool other_kernels;  // modules of other kernels are there: likely a mismatch
     std::string message;

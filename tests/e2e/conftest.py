@@ -160,6 +160,12 @@ def _run(argv, **kwargs):
 # --------------------------------------------------------------------------
 # build inputs
 
+def pytest_collection_modifyitems(items):
+    """The boots on the kernel with its drivers built in come last: ci/test
+    builds that kernel in the background meanwhile (see builtin_kernel)."""
+    items.sort(key=lambda item: "builtin_kernel" in getattr(item, "fixturenames", ()))
+
+
 def pytest_addoption(parser):
     parser.addoption("--b2c-build-dir", default=None,
                      help="meson build directory (default: $B2C_BUILD_DIR or /work/main/build)")
@@ -197,6 +203,21 @@ def initramfs(build_dir):
 def initramfs_all_in_one(build_dir):
     """The core and the modules in one file: what drop-in users download."""
     return built_file(build_dir, "initramfs.linux_amd64.cpio.zst")
+
+
+@pytest.fixture(scope="session")
+def builtin_kernel():
+    """A kernel with every driver built in and no module support, what the
+    HID selftests and most farms boot with the core initramfs alone:
+    tools/build/build-kernel builds it once per machine (about 12 min on
+    these 2-core machines; ci/test starts that build in the background, and
+    this call waits for it) and finds it in its cache afterwards.
+    B2C_BUILTIN_KERNEL=PATH: a kernel of your own built that way instead."""
+    if os.environ.get("B2C_BUILTIN_KERNEL"):
+        return pathlib.Path(os.environ["B2C_BUILTIN_KERNEL"])
+    script = pathlib.Path(__file__).resolve().parents[2] / "tools/build/build-kernel"
+    out = subprocess.run([str(script)], stdout=subprocess.PIPE, text=True, check=True)
+    return pathlib.Path(out.stdout.strip().splitlines()[-1])
 
 
 @pytest.fixture(scope="session")

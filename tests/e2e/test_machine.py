@@ -47,3 +47,15 @@ def test_core_initramfs_alone_says_it_has_no_modules(boot, image):
     assert "no network" in r.text, r.why("without its NIC driver the machine has no network")
     assert not lines(r.text, "ran-4"), r.why()
     assert_ended_before_pipeline(r)
+
+
+def test_kernel_with_drivers_built_in_runs_the_core_initramfs_alone(boot, image, builtin_kernel):
+    # The layout of the HID selftests and most farms: their own kernel, its
+    # drivers built in, and the core initramfs without any modules archive.
+    r = boot(f"b2c.run=\"{image} sh -c 'echo ran-$((2+2))'\"",
+             extra=("--kernel", str(builtin_kernel), "--modules", "none"))
+    assert r.code == 0, r.why("expected status 0")
+    assert lines(r.text, "ran-4"), r.why("the container should have run")
+    assert "built without module support" in r.text, r.why("expected the notice that no modules are needed")
+    assert "no kernel modules for" not in r.text, r.why("no hint to add an archive this kernel cannot load")
+    assert "WARNING" not in r.text, r.why("nothing to warn about in this layout")

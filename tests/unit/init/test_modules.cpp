@@ -12,6 +12,7 @@ using b2c::testing::TempDir;
 TEST_CASE("modules: the running kernel's index is there, nothing to say")
 {
     TempDir root;
+    root.write("proc/modules", "");
     root.write("lib/modules/6.1.0-57-amd64/modules.dep.bin", "x");
     CHECK_FALSE(missing_modules("6.1.0-57-amd64", root.path.string()));
 }
@@ -19,6 +20,7 @@ TEST_CASE("modules: the running kernel's index is there, nothing to say")
 TEST_CASE("modules: a core initramfs alone says how to add the modules, without alarm")
 {
     TempDir root;
+    root.write("proc/modules", "");
     auto missing = missing_modules("6.6.0-hid", root.path.string());
     REQUIRE(missing);
     CHECK_FALSE(missing->other_kernels);
@@ -29,6 +31,7 @@ TEST_CASE("modules: a core initramfs alone says how to add the modules, without 
 TEST_CASE("modules: the modules of another kernel are named, with the running one")
 {
     TempDir root;
+    root.write("proc/modules", "");
     root.write("lib/modules/6.1.0-57-amd64/modules.dep.bin", "x");
     // A folder without its index does not count as the running kernel's.
     root.write("lib/modules/6.6.0-hid/modules.order", "");
@@ -36,6 +39,20 @@ TEST_CASE("modules: the modules of another kernel are named, with the running on
     REQUIRE(missing);
     CHECK(missing->other_kernels);
     CHECK_THAT(missing->message, Catch::Contains("modules of Linux 6.1.0-57-amd64 but this is Linux 6.6.0-hid"));
+}
+
+TEST_CASE("modules: a kernel without module support needs no archive, whatever the initramfs holds")
+{
+    // No /proc/modules: CONFIG_MODULES is off, every driver is built in.
+    TempDir root;
+    root.write("lib/modules/6.1.0-57-amd64/modules.dep.bin", "x");
+    for (const char* release : {"6.1.0-57-amd64", "6.1.192-b2c-builtin"}) {
+        auto missing = missing_modules(release, root.path.string());
+        REQUIRE(missing);
+        CHECK_FALSE(missing->other_kernels);
+        CHECK_THAT(missing->message, Catch::Contains("built without module support"));
+        CHECK_THAT(missing->message, !Catch::Contains("add modules-"));
+    }
 }
 
 TEST_CASE("modules: the CPU's modalias loads no module, a device's does")
