@@ -209,7 +209,7 @@ def initramfs_all_in_one(build_dir):
 def builtin_kernel():
     """A kernel with every driver built in and no module support, what the
     HID selftests and most farms boot with the core initramfs alone:
-    tools/build/build-kernel builds it once per machine (about 12 min on
+    tools/build/build-kernel builds it once per machine (about 14 min on
     these 2-core machines; ci/test starts that build in the background, and
     this call waits for it) and finds it in its cache afterwards.
     B2C_BUILTIN_KERNEL=PATH: a kernel of your own built that way instead."""
