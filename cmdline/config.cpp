@@ -63,6 +63,12 @@ const std::vector<OptionSpec>& option_table()
          [](auto value, auto& config, auto& report) {
              parse_container("b2c.run_post", value, config.pipeline.posts, report);
          }},
+        {"b2c.kube", "", ReadIn::pipeline, true, false, "b2c.kube=\"[PODMAN KUBE PLAY OPTIONS] URL\"",
+         [](auto value, auto& config, auto& report) { parse_pod("b2c.kube", value, config.pipeline.runs, report); }},
+        {"b2c.kube_service", "", ReadIn::pipeline, true, false, "b2c.kube_service=\"[PODMAN KUBE PLAY OPTIONS] URL\"",
+         [](auto value, auto& config, auto& report) {
+             parse_pod("b2c.kube_service", value, config.pipeline.services, report);
+         }},
         {"b2c.pipefail", "", ReadIn::pipeline, false, true, "b2c.pipefail", parse_pipefail},
         {"b2c.login", "", ReadIn::pipeline, true, false, "b2c.login=REGISTRY,username=USER,password=PASS", parse_login},
         {"b2c.pull_stall_timeout", "", ReadIn::pipeline, false, false, "b2c.pull_stall_timeout=SECONDS",

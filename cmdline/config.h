@@ -34,10 +34,13 @@ struct Route {
     bool operator==(const Route&) const = default;
 };
 
-// b2c.run / b2c.run_service / b2c.run_post.
+// b2c.run / b2c.run_service / b2c.run_post, and the pods of b2c.kube /
+// b2c.kube_service, which take the same places in the pipeline.
 struct ContainerSpec {
-    std::vector<std::string> args;  // podman run arguments, split shell-style
+    std::vector<std::string> args;  // podman run arguments, split shell-style (a pod: podman kube play's options)
     std::string text;               // the value as written, for logs and B2C_PIPELINE_FAILED_BY
+    std::string kube_url{};         // a pod: where its Kubernetes YAML is (http://, https://, file:///)
+    bool is_pod() const { return !kube_url.empty(); }
 };
 
 // b2c.login=REGISTRY,username=USER,password=PASS[,tls_verify=false]

@@ -51,9 +51,9 @@ void describe_pipeline(const PipelineConfig& pipeline, std::string& out)
     if (pipeline.runs.empty() && pipeline.services.empty() && pipeline.posts.empty())
         out += "  no containers\n";
     for (const auto& spec : pipeline.services)
-        out += fmt::format("  service: {}\n", spec.text);
+        out += fmt::format("  service{}: {}\n", spec.is_pod() ? " pod" : "", spec.text);
     for (const auto& spec : pipeline.runs)
-        out += fmt::format("  run: {}\n", spec.text);
+        out += fmt::format("  run{}: {}\n", spec.is_pod() ? " pod" : "", spec.text);
     for (const auto& spec : pipeline.posts)
         out += fmt::format("  post: {}\n", spec.text);
     if (pipeline.pipefail)

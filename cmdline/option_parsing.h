@@ -68,6 +68,8 @@ bool is_simple_name(std::string_view name, std::string_view punctuation);
 // The per-family parsers, called once per occurrence of their option.
 void parse_container(std::string_view option, std::string_view value, std::vector<ContainerSpec>& out,
                      Reporter& report);
+// b2c.kube / b2c.kube_service: "[PODMAN KUBE PLAY OPTIONS] URL".
+void parse_pod(std::string_view option, std::string_view value, std::vector<ContainerSpec>& out, Reporter& report);
 void parse_pipefail(std::string_view value, Config& config, Reporter& report);
 void parse_login(std::string_view value, Config& config, Reporter& report);
 void parse_pull_stall_timeout(std::string_view value, Config& config, Reporter& report);

@@ -19,6 +19,45 @@ void parse_container(std::string_view option, std::string_view value, std::vecto
     }
 }
 
+namespace {
+
+// A pod's YAML comes from a web server or from a file the machine has (a
+// b2c.filesystem's mount point, a volume's directory): file:///ABSOLUTE/PATH.
+bool is_pod_url(std::string_view url)
+{
+    for (std::string_view scheme : {"http://", "https://"})
+        if (url.starts_with(scheme) && url.size() > scheme.size())
+            return true;
+    return url.starts_with("file:///") && url.size() > 8;
+}
+
+}  // namespace
+
+void parse_pod(std::string_view option, std::string_view value, std::vector<ContainerSpec>& out, Reporter& report)
+{
+    const auto expected = fmt::format("expected {}=\"[PODMAN KUBE PLAY OPTIONS] URL\" with an http://, https:// or "
+                                      "file:/// URL, e.g. {}=\"--tls-verify=false http://10.0.0.1/pod.yaml\"",
+                                      option, option);
+    std::vector<std::string> words;
+    try {
+        words = split_shell_words(value);
+    } catch (const SyntaxError& e) {
+        report.error(fmt::format("{} ({})", e.what(), expected));
+        return;
+    }
+    if (words.empty()) {
+        report.error(fmt::format("empty value ({})", expected));
+        return;
+    }
+    auto url = words.back();
+    words.pop_back();
+    if (!is_pod_url(url)) {
+        report.error(fmt::format("'{}' is not the URL of a pod's YAML ({})", url, expected));
+        return;
+    }
+    out.push_back({std::move(words), std::string(value), std::move(url)});
+}
+
 void parse_pipefail(std::string_view value, Config& config, Reporter& report)
 {
     if (value.empty() || value == "1" || value == "true" || value == "yes" || value == "on")

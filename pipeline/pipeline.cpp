@@ -11,6 +11,7 @@
 #include "pipeline/logins.h"
 #include "pipeline/mirror_hooks.h"
 #include "pipeline/podman_args.h"
+#include "pipeline/pod_runner.h"
 #include "pipeline/runtime.h"
 #include "pipeline/services.h"
 #include "pipeline/status.h"
@@ -90,7 +91,7 @@ void run_runs(const cmdline::PipelineConfig& pipeline, const Runtime& runtime, S
             continue;
         }
         mirrors.at(cmdline::sync_container_start, status);
-        int code = run_container(runtime, spec, status);
+        int code = spec.is_pod() ? run_pod(runtime, spec) : run_container(runtime, spec, status);
         record_container(status, spec, code, true);
         runtime.report(status, false);
         mirrors.at(cmdline::sync_container_end, status);
@@ -142,7 +143,7 @@ Status run_pipeline(const cmdline::Config& config, const Runtime& given)
             mirrors.start_watching();
     }
 
-    std::vector<std::string> services;
+    Services services;
     if (volumes_ready && !config.pipeline.services.empty()) {
         Section section("b2c_services", "Services");
         services = start_services(runtime, config.pipeline.services, status);

@@ -87,6 +87,45 @@ Argv stop_argv(const std::string& id)
     return {"podman", "stop", "--time", "10", id};
 }
 
+Argv kube_play_argv(const cmdline::ContainerSpec& spec)
+{
+    // The host's network, as for our containers: the initramfs has no
+    // container network plugins. The user's options come after ours.
+    Argv argv{"podman", "kube", "play", "--network=host", "--start=false"};
+    argv.insert(argv.end(), spec.args.begin(), spec.args.end());
+    argv.emplace_back("-");
+    return argv;
+}
+
+Argv pod_cgroup_argv(const std::string& pod_id)
+{
+    return {"podman", "pod", "inspect", "--format", "{{.CgroupPath}}", pod_id};
+}
+
+Argv pod_start_argv(const std::string& pod_id)
+{
+    return {"podman", "pod", "start", pod_id};
+}
+
+Argv kube_down_argv()
+{
+    return {"podman", "kube", "down", "-"};
+}
+
+Argv logs_follow_argv(const std::vector<std::string>& ids)
+{
+    Argv argv{"podman", "logs", "--follow", "--names"};
+    argv.insert(argv.end(), ids.begin(), ids.end());
+    return argv;
+}
+
+Argv wait_argv(const std::vector<std::string>& ids)
+{
+    Argv argv{"podman", "wait"};
+    argv.insert(argv.end(), ids.begin(), ids.end());
+    return argv;
+}
+
 Argv prune_all_images_argv()
 {
     return {"podman", "image", "prune", "--all", "--force"};

@@ -45,6 +45,18 @@ Argv remove_argv(const std::string& id);  // a container already gone is not an 
 bool opens_stdin(const std::vector<std::string>& run_args);
 Argv stop_argv(const std::string& id);
 
+// Pods (b2c.kube, b2c.kube_service): the YAML goes through stdin ("-"), so
+// no file is left behind; podman tears down the pods of the same YAML.
+// Played without starting them: pod_cgroup.h says what must come first.
+Argv kube_play_argv(const cmdline::ContainerSpec& spec);
+Argv pod_cgroup_argv(const std::string& pod_id);  // its cgroup under /sys/fs/cgroup
+Argv pod_start_argv(const std::string& pod_id);
+Argv kube_down_argv();
+// The output of the pod's containers (not its infra container), each line
+// after its container's name, until they all exited.
+Argv logs_follow_argv(const std::vector<std::string>& ids);
+Argv wait_argv(const std::vector<std::string>& ids);  // their exit codes, one a line, in order
+
 Argv prune_all_images_argv();       // before the last create attempt
 Argv remove_all_images_argv();      // after a pull a power cut interrupted
 Argv remove_all_containers_argv();  // clean-up

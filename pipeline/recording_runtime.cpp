@@ -25,12 +25,20 @@ public:
             result.output = fmt::format("<mount point of volume {}>\n", argv.back());
         } else if (word(1) == "create") {
             result.output = fmt::format("<container {} id>\n", ++containers_);
+        } else if (word(1) == "kube" && word(2) == "play") {
+            // Ids as podman prints them: played_containers() reads only those.
+            result.output = fmt::format("Pod:\n{:064x}\nContainers:\n{:064x}\n", ++pods_, ++containers_);
+        } else if (word(1) == "pod" && word(2) == "inspect") {
+            result.output = fmt::format("/libpod_parent/{}\n", argv.back());
+        } else if (word(1) == "wait") {
+            result.output = "0\n";
         }
         return result;
     }
 
 private:
     int containers_ = 0;
+    int pods_ = 0;
 };
 
 }  // namespace
@@ -46,6 +54,14 @@ Runtime recording_runtime(std::vector<std::string>& steps, std::vector<std::stri
         return podman->answer(cmd.argv);
     };
     runtime.sleep = [](std::chrono::seconds) {};
+    runtime.lift_device_filter = [record](const std::string& cgroup_dir) {
+        record(fmt::format("lift the device filter of {}", cgroup_dir));
+        return 1;
+    };
+    runtime.fetch = [record](const std::string& url) {
+        record(fmt::format("fetch the pod's YAML from {}", url));
+        return fmt::format("# the YAML of {}\n", url);
+    };
     runtime.received_bytes = [] { return std::uint64_t{0}; };
     runtime.mount = [record](const storage::MountSpec& spec) {
         std::vector<std::string> argv{"mount"};

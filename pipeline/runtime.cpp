@@ -1,14 +1,19 @@
 #include "pipeline/runtime.h"
 
+#include <cerrno>
+#include <cstring>
 #include <exception>
 #include <fstream>
 #include <sstream>
 #include <thread>
 #include <utility>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "common/text.h"
+#include "netcfg/http_download.h"
+#include "pipeline/pod_cgroup.h"
 
 namespace b2c::pipeline {
 
@@ -32,6 +37,34 @@ CommandResult Runtime::run(Command cmd) const
         spdlog::error("{}", result.output);
         return result;
     }
+}
+
+std::string Runtime::default_fetch(const std::string& url)
+{
+    constexpr std::size_t max_bytes = 1 << 20;  // a pod's YAML, like a list of options
+    constexpr std::string_view file_scheme = "file://";
+    if (!url.starts_with(file_scheme)) {
+        netcfg::DownloadOptions options;
+        options.max_bytes = max_bytes;
+        return netcfg::http_get(url, options);
+    }
+    const auto path = url.substr(file_scheme.size());
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw std::runtime_error(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+    std::string body(max_bytes + 1, '\0');
+    in.read(body.data(), static_cast<std::streamsize>(body.size()));
+    if (in.bad())
+        throw std::runtime_error(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+    body.resize(static_cast<std::size_t>(in.gcount()));
+    if (body.size() > max_bytes)
+        throw std::runtime_error(fmt::format("{} is bigger than {} bytes", path, max_bytes));
+    return body;
+}
+
+int Runtime::default_lift_device_filter(const std::string& cgroup_dir)
+{
+    return pipeline::lift_device_filter(cgroup_dir);
 }
 
 // The bytes received by every interface but the loopback (/proc/net/dev).

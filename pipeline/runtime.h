@@ -47,6 +47,13 @@ struct Runtime {
     // s3::pull(location -> dir) or s3::push(dir -> location).
     std::function<s3::MirrorReport(MirrorDirection, const std::string&, const s3::Location&, const s3::MirrorOptions&)>
         mirror = default_mirror;
+    // The body of a b2c.kube URL: http(s):// through netcfg::http_get (the
+    // client of b2c.extra_args_url: retries, TLS verified, 1 MiB at most),
+    // file:///PATH read from the machine. Throws with the reason, naming
+    // the URL or the file.
+    std::function<std::string(const std::string& url)> fetch = default_fetch;
+    // pod_cgroup.h's lift_device_filter(cgroup_dir), for a pod before it starts.
+    std::function<int(const std::string&)> lift_device_filter = default_lift_device_filter;
     std::vector<std::string> secrets;  // redacted from every command's logs
     // podman's store (image_store.h's journal lives there); empty: none on disk.
     std::string store_dir;
@@ -72,6 +79,8 @@ struct Runtime {
 
     static void default_sleep(std::chrono::seconds duration);
     static std::uint64_t default_received_bytes();
+    static std::string default_fetch(const std::string& url);
+    static int default_lift_device_filter(const std::string& cgroup_dir);
     static Hold default_mount(const storage::MountSpec& spec);
     static Hold default_encrypt(const std::string& dir, const std::string& raw_key, bool reset);
     static bool default_is_encrypted(const std::string& dir);

@@ -10,11 +10,19 @@
 
 namespace b2c::pipeline {
 
-// Returns the ids of the services that started. A service that cannot be
-// started is logged as an error; it does not change the pipeline's status.
-std::vector<std::string> start_services(const Runtime& runtime, const std::vector<cmdline::ContainerSpec>& services,
-                                        const Status& status);
+// What stop_services stops: containers by id, pods (b2c.kube_service) by
+// their YAML.
+struct Services {
+    std::vector<std::string> container_ids;
+    std::vector<std::string> pod_yamls;
+    bool empty() const { return container_ids.empty() && pod_yamls.empty(); }
+};
 
-void stop_services(const Runtime& runtime, const std::vector<std::string>& ids);
+// Starts the services in order. A service that cannot be started is logged
+// as an error; it does not change the pipeline's status.
+Services start_services(const Runtime& runtime, const std::vector<cmdline::ContainerSpec>& services,
+                        const Status& status);
+
+void stop_services(const Runtime& runtime, const Services& services);
 
 }  // namespace b2c::pipeline

@@ -1,14 +1,13 @@
 """Networking in QEMU: b2c.iface (DHCP and static, routes, nameservers,
 forward), b2c.hostname, b2c.extra_args_url, their errors, and the farm
 gateway of the paper with two machines."""
-import http.server
 import re
-import threading
 import time
 
 import pytest
 
 from conftest import free_port
+from file_server import FileServer
 from test_pipeline import assert_ended_before_pipeline, lines
 
 
@@ -51,42 +50,12 @@ def test_dhcp_and_static_interfaces_seen_from_a_container(boot, image):
     assert lines(out, "fwd=1"), r.why("forward should enable IPv4 forwarding")
 
 
-class ExtraArgs:
-    """A local HTTP server that serves `text` at /args (the guest sees it at
-    10.0.2.2:port) and counts the requests."""
-
-    def __init__(self, text):
-        owner = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                owner.requests.append(self.path)
-                body = owner.text.encode()
-                self.send_response(200 if self.path == "/args" else 404)
-                self.end_headers()
-                if self.path == "/args":
-                    self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.text = text
-        self.requests = []
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.httpd.server_address[1]
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def stop(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 @pytest.fixture
 def extra_args():
     servers = []
 
     def serve(text):
-        servers.append(ExtraArgs(text))
+        servers.append(FileServer({"/args": text}))
         return servers[-1]
 
     yield serve

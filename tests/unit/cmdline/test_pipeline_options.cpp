@@ -139,3 +139,49 @@ TEST_CASE("b2c.pull_stall_timeout (extension)")
     }
     CHECK(contains(describe(parse_config("b2c.pull_stall_timeout=30")), "pulls stopped after 30 s without progress"));
 }
+
+TEST_CASE("b2c.kube and b2c.kube_service: pods at their place among the containers")
+{
+    auto config = parse_config(R"(b2c.run=a b2c.kube=http://10.0.0.1/job.yaml b2c.run=b )"
+                               R"(b2c.kube_service="--tls-verify=false https://farm/web.yaml" )"
+                               R"(b2c.kube="--creds u:p file:///mnt/pods/job.yaml")");
+    CHECK(config.diagnostics.empty());
+    REQUIRE(config.pipeline.runs.size() == 4);
+    CHECK_FALSE(config.pipeline.runs[0].is_pod());
+    CHECK(config.pipeline.runs[1].is_pod());
+    CHECK(config.pipeline.runs[1].kube_url == "http://10.0.0.1/job.yaml");
+    CHECK(config.pipeline.runs[1].args.empty());
+    CHECK(config.pipeline.runs[1].text == "http://10.0.0.1/job.yaml");
+    CHECK(config.pipeline.runs[2].args == Words{"b"});
+    CHECK(config.pipeline.runs[3].kube_url == "file:///mnt/pods/job.yaml");
+    CHECK(config.pipeline.runs[3].args == Words{"--creds", "u:p"});
+    REQUIRE(config.pipeline.services.size() == 1);
+    CHECK(config.pipeline.services[0].kube_url == "https://farm/web.yaml");
+    CHECK(config.pipeline.services[0].args == Words{"--tls-verify=false"});
+    CHECK(config.options_given == Words{"b2c.run", "b2c.kube", "b2c.kube_service"});
+    auto text = describe(config);
+    CHECK(contains(text, "  run pod: http://10.0.0.1/job.yaml\n"));
+    CHECK(contains(text, "  service pod: --tls-verify=false https://farm/web.yaml\n"));
+}
+
+TEST_CASE("b2c.kube: what is not an option and a URL is refused, naming the option")
+{
+    for (auto [line, option, says] : std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"b2c.kube=", "b2c.kube", "empty value"},
+             {"b2c.kube_service", "b2c.kube_service", "needs a value"},
+             {"b2c.kube=pod.yaml", "b2c.kube", "'pod.yaml' is not the URL of a pod's YAML"},
+             {"b2c.kube=ftp://h/pod.yaml", "b2c.kube", "'ftp://h/pod.yaml' is not the URL"},
+             {"b2c.kube=http://", "b2c.kube", "'http://' is not the URL"},
+             {"b2c.kube=file://relative/pod.yaml", "b2c.kube", "is not the URL"},
+             {R"(b2c.kube_service="http://h/pod.yaml --replace")", "b2c.kube_service", "'--replace' is not the URL"},
+             {R"(b2c.kube="--creds 'u http://h/pod.yaml")", "b2c.kube", "unterminated single quote"},
+         }) {
+        INFO(line);
+        auto config = parse_config(line);
+        CHECK(config.pipeline.runs.empty());
+        CHECK(config.pipeline.services.empty());
+        REQUIRE(errors(config).size() == 1);
+        CHECK(errors(config).at(0).option == option);
+        CHECK(contains(only_error(config), says));
+    }
+}
