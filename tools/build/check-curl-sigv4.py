@@ -11,7 +11,8 @@ Exit status 0 only when the program got its 200 both times.
 
 curl < 8.10 sorts whole "name:value" lines, so with SSE-C it signs
 ...-customer-key-md5 before ...-customer-key and fails here (and at AWS).
-Usage: check-curl-sigv4.py PROGRAM
+Usage: check-curl-sigv4.py [RUNNER...] PROGRAM
+(RUNNER: what runs a program of another architecture, qemu-aarch64-static)
 """
 import hashlib
 import hmac
@@ -76,10 +77,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def check(program, tls_dir=None):
+def check(command, tls_dir=None):
+    """Runs command (the program, after its RUNNER if any) against a listener."""
     verdict.clear()
     server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    args = [program, f"http://127.0.0.1:{server.server_address[1]}"]
+    args = [*command, f"http://127.0.0.1:{server.server_address[1]}"]
     if tls_dir:
         cert, key = os.path.join(tls_dir, "cert.pem"), os.path.join(tls_dir, "key.pem")
         subprocess.run(
@@ -89,11 +91,11 @@ def check(program, tls_dir=None):
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert, key)
         server.socket = context.wrap_socket(server.socket, server_side=True)
-        args = [program, f"https://127.0.0.1:{server.server_address[1]}", cert]
+        args = [*command, f"https://127.0.0.1:{server.server_address[1]}", cert]
     threading.Thread(target=server.serve_forever, daemon=True).start()
     run = subprocess.run(args, capture_output=True, text=True, timeout=30)
     server.shutdown()
-    print(args[1].split(":")[0] + ": " + run.stdout.strip() + run.stderr.strip())
+    print(args[len(command)].split(":")[0] + ": " + run.stdout.strip() + run.stderr.strip())
     if not verdict:
         print("check-curl-sigv4: no request received")
         return False
@@ -105,8 +107,8 @@ def check(program, tls_dir=None):
 
 def main():
     with tempfile.TemporaryDirectory() as tls_dir:
-        plain = check(sys.argv[1])
-        tls = check(sys.argv[1], tls_dir)
+        plain = check(sys.argv[1:])
+        tls = check(sys.argv[1:], tls_dir)
     return 0 if plain and tls else 1
 
 

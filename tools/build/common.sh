@@ -83,3 +83,56 @@ cache_commit() {
     mv "$1" "$result"
     log "built in $(($(date +%s) - build_started)) s: $result"
 }
+
+# --arch ARCH, Debian's name of what a build-* script builds for: amd64
+# (default on amd64) or arm64. Another architecture than the machine's is
+# cross-compiled with Debian's cross toolchain (gcc-TRIPLET) against the
+# -dev:ARCH packages installed next to the machine's own (multiarch), and
+# its check programs run under qemu-user. Sets B2C_ARCH, triplet,
+# target_cc, target_strip, target_run (the runner prefix, empty when
+# native), cross_host (configure's --host=..., empty when native) and
+# arch_suffix (-ARCH for a foreign architecture: the cache's NAME gets it);
+# makes a foreign ARCH known to dpkg.
+parse_arch() {  # "$@" of the script: --arch ARCH is the only argument taken
+    B2C_ARCH=$(dpkg --print-architecture)
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --arch) [ $# -ge 2 ] || die "--arch needs a value (amd64, arm64)"; B2C_ARCH=$2; shift 2 ;;
+            *) die "unknown argument '$1' (--arch ARCH is the only one)" ;;
+        esac
+    done
+    case "$B2C_ARCH" in
+        amd64) triplet=x86_64-linux-gnu qemu_user=qemu-x86_64-static ;;
+        arm64) triplet=aarch64-linux-gnu qemu_user=qemu-aarch64-static ;;
+        *) die "--arch $B2C_ARCH: amd64 or arm64" ;;
+    esac
+    if [ "$B2C_ARCH" = "$(dpkg --print-architecture)" ]; then
+        target_cc=gcc target_strip=strip target_run=() cross_host=() arch_suffix=""
+        return
+    fi
+    target_cc=$triplet-gcc target_strip=$triplet-strip target_run=("$qemu_user")
+    cross_host=(--host="$triplet") arch_suffix=-$B2C_ARCH
+    # Debian's pkg-config has no TRIPLET-pkg-config wrapper: the .pc files of ARCH.
+    export PKG_CONFIG_LIBDIR=/usr/lib/$triplet/pkgconfig:/usr/share/pkgconfig
+    if ! dpkg --print-foreign-architectures | grep -qx "$B2C_ARCH"; then
+        log "dpkg --add-architecture $B2C_ARCH"
+        dpkg --add-architecture "$B2C_ARCH"
+        apt_get update >&2
+    fi
+}
+
+# The packages that build for B2C_ARCH: NAME:ARCH for a foreign one, with
+# the cross compiler and qemu-user; NAME otherwise.
+arch_packages() {  # NAME...: prints the package names, one a line
+    if [ -z "$arch_suffix" ]; then
+        printf '%s\n' "$@"
+    else
+        printf '%s\n' "${@/%/:$B2C_ARCH}" "gcc-$triplet" qemu-user-static
+    fi
+}
+
+# The sonames an ELF file of any architecture asks for (readelf, unlike
+# ldd, runs nothing).
+elf_needed() {  # FILE
+    readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'
+}
