@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,12 @@ std::string value_of(const char* path, const std::string& key)
             return value;
         }
     return "";
+}
+
+std::string file_text(const char* path)
+{
+    std::ifstream file(path);
+    return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
 }
 
 // /sys/block's disks (not loop devices nor RAM disks), as lsblk -rdno NAME,SIZE
@@ -87,7 +94,7 @@ std::vector<std::string> runtime_summary_lines()
         fmt::format("Linux version: {}", uts.release),
         fmt::format("Boot2container version: {}", B2C_VERSION),
         fmt::format("Architecture: {}", uts.machine),
-        fmt::format("CPU: {}", value_of("/proc/cpuinfo", "model name")),
+        fmt::format("CPU: {}", cpu_model(file_text("/proc/cpuinfo"))),
         fmt::format("RAM: {}", value_of("/proc/meminfo", "MemTotal")),
         fmt::format("Block devices: {}", block_devices()),
     };

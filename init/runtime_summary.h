@@ -5,12 +5,19 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace b2c::init {
 
 std::vector<std::string> runtime_summary_lines();
 void log_runtime_summary();
+
+// The CPU line's value from /proc/cpuinfo's text: x86's "model name"; on
+// arm64, whose kernel gives numbers only, each kind of core by name
+// ("ARM Cortex-A53 + ARM Cortex-A72"), or by its numbers when unknown
+// ("implementer 0x00 part 0x051"); "" when there is neither.
+std::string cpu_model(std::string_view cpuinfo);
 
 // A size as lsblk prints it: "2G", "465.8G", "1024M", "0B".
 std::string lsblk_size(std::uint64_t bytes);

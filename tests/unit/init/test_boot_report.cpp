@@ -4,6 +4,8 @@
 
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "init/boot_report.h"
 #include "init/runtime_summary.h"
 
@@ -69,4 +71,28 @@ TEST_CASE("the runtime summary has the original's six fields, in order")
         "Linux version: ", "Boot2container version: ", "Architecture: ", "CPU: ", "RAM: ", "Block devices: "};
     for (std::size_t i = 0; i < 6; ++i)
         CHECK(lines[i].rfind(fields[i], 0) == 0);
+}
+
+// /proc/cpuinfo as each architecture's kernel writes it (trimmed to the
+// fields that matter): x86 names its model, arm64 gives numbers only.
+TEST_CASE("the runtime summary's CPU is named on x86 and on arm64")
+{
+    CHECK(cpu_model("processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) CPU @ 2.20GHz\n"
+                    "processor\t: 1\nmodel name\t: Intel(R) Xeon(R) CPU @ 2.20GHz\n") ==
+          "Intel(R) Xeon(R) CPU @ 2.20GHz");
+    // A Raspberry Pi 4.
+    const char* a72 =
+        "processor\t: 0\nBogoMIPS\t: 108.00\nFeatures\t: fp asimd evtstrm crc32 cpuid\nCPU implementer\t: 0x41\n"
+        "CPU architecture: 8\nCPU variant\t: 0x0\nCPU part\t: 0xd08\nCPU revision\t: 3\n\n"
+        "processor\t: 1\nBogoMIPS\t: 108.00\nCPU implementer\t: 0x41\nCPU architecture: 8\nCPU part\t: 0xd08\n";
+    CHECK(cpu_model(a72) == "ARM Cortex-A72");
+    // big.LITTLE (an RK3399): each kind once, in the kernel's order.
+    std::string rk3399;
+    for (const char* part : {"0xd03", "0xd03", "0xd03", "0xd03", "0xd08", "0xd08"})
+        rk3399 += fmt::format("processor\t: 0\nCPU implementer\t: 0x41\nCPU part\t: {}\n\n", part);
+    CHECK(cpu_model(rk3399) == "ARM Cortex-A53 + ARM Cortex-A72");
+    // A core this table does not know: its numbers, as the kernel gives them.
+    CHECK(cpu_model("processor\t: 0\nCPU implementer\t: 0x00\nCPU part\t: 0x051\n") == "implementer 0x00 part 0x051");
+    CHECK(cpu_model("processor\t: 0\nCPU implementer\t: 0x41\nCPU part\t: 0xfff\n") == "ARM part 0xfff");
+    CHECK(cpu_model("") == "");
 }
