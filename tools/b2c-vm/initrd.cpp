@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -17,36 +16,6 @@
 namespace fs = std::filesystem;
 
 namespace b2c::vm {
-namespace {
-
-constexpr std::size_t kHeaderMagicOffset = 0x202;  // "HdrS"
-constexpr std::size_t kVersionPointerOffset = 0x20e;
-constexpr std::size_t kVersionBase = 0x200;
-
-}  // namespace
-
-std::optional<std::string> bzimage_release(const std::string& kernel)
-{
-    std::ifstream file(kernel, std::ios::binary);
-    char header[0x210];
-    if (!file.read(header, sizeof header) || std::string_view(header + kHeaderMagicOffset, 4) != "HdrS")
-        return std::nullopt;
-    auto low = static_cast<unsigned char>(header[kVersionPointerOffset]);
-    auto high = static_cast<unsigned char>(header[kVersionPointerOffset + 1]);
-    std::uint32_t offset = kVersionBase + (low | (high << 8));
-    char text[128] = {};
-    if (!file.seekg(offset) || !file.read(text, sizeof text - 1))
-        return std::nullopt;
-    std::string release(text);
-    release = release.substr(0, release.find(' '));
-    if (release.empty() || release.size() > 64)
-        return std::nullopt;
-    for (char c : release)
-        if (c < 0x21 || c > 0x7e || c == '/')
-            return std::nullopt;
-    return release;
-}
-
 bool is_core_initramfs(const std::string& initramfs)
 {
     return fs::path(initramfs).filename().string().starts_with("initramfs-core.");

@@ -1,6 +1,6 @@
 // The initrd QEMU loads: the initramfs alone, or followed by the kernel
 // modules archive that matches the kernel (mkinitramfs' modules-KVER.cpio.*).
-// The kernel unpacks every archive of its initrd in turn; QEMU's x86 -initrd
+// The kernel unpacks every archive of its initrd in turn; QEMU's -initrd
 // takes one file, so the two are concatenated into a temporary file.
 #pragma once
 
@@ -8,11 +8,6 @@
 #include <string>
 
 namespace b2c::vm {
-
-// The release of an x86 bzImage ("6.1.0-57-amd64"), read from its setup
-// header (boot protocol >= 2.00: the version string at kernel_version +
-// 0x200), or nullopt when the file is not one.
-std::optional<std::string> bzimage_release(const std::string& kernel);
 
 // Whether `initramfs` is a core one ("initramfs-core.*", no modules in it).
 bool is_core_initramfs(const std::string& initramfs);

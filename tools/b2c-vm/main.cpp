@@ -82,7 +82,8 @@ int run(int argc, const char* const argv[])
     bool stdin_is_tty = ::isatty(STDIN_FILENO);
     auto cmdline = kernel_cmdline(options, stdin_is_tty);
 
-    bool kvm_usable = options.accel == Accel::automatic && kvm_device_usable();
+    // KVM runs guests of this machine's architecture only.
+    bool kvm_usable = options.accel == Accel::automatic && options.arch == kHostArch && kvm_device_usable();
     auto attempts = plan_attempts(options.accel, kvm_usable);
     if (options.dry_run) {
         std::cout << dry_run_line(options, attempts.front().accel, cmdline) << "\n";

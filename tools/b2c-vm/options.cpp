@@ -9,6 +9,7 @@
 
 #include "tools/b2c-vm/exit_codes.h"
 #include "tools/b2c-vm/initrd.h"
+#include "tools/b2c-vm/kernel_image.h"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -17,15 +18,23 @@ namespace b2c::vm {
 namespace {
 
 // The core and its modules archive first, else the all-in-one file.
-constexpr const char* kInitramfsNames[] = {"initramfs-core.linux_amd64.cpio.zst", "initramfs.linux_amd64.cpio.zst"};
+std::vector<std::string> initramfs_names(Arch arch)
+{
+    return {fmt::format("initramfs-core.linux_{}.cpio.zst", arch_name(arch)),
+            fmt::format("initramfs.linux_{}.cpio.zst", arch_name(arch))};
+}
 
-po::options_description describe(VmOptions& o, std::string& accel)
+po::options_description describe(VmOptions& o, std::string& accel, std::string& arch)
 {
     po::options_description desc("Options");
     desc.add_options()("help,h", po::bool_switch(&o.help), "show this help and exit")(
-        "kernel", po::value(&o.kernel)->value_name("PATH"), "kernel image (default: the newest /boot/vmlinuz-*)")(
+        "arch", po::value(&arch)->value_name("amd64|arm64")->default_value(std::string(arch_name(kHostArch))),
+        "the guest's architecture: amd64 boots in qemu-system-x86_64 -machine q35, arm64 in qemu-system-aarch64 "
+        "-machine virt (TCG, -cpu max, on a machine of another architecture)")(
+        "kernel", po::value(&o.kernel)->value_name("PATH"),
+        "kernel image (default: the newest vmlinuz-* of the architecture next to the initramfs, else in /boot)")(
         "initramfs", po::value(&o.initramfs)->value_name("PATH"),
-        "initramfs (default: initramfs-core.linux_amd64.cpio.zst, else initramfs.linux_amd64.cpio.zst, next to "
+        "initramfs (default: initramfs-core.linux_ARCH.cpio.zst, else initramfs.linux_ARCH.cpio.zst, next to "
         "b2c-vm, else in ./)")("modules", po::value(&o.modules)->value_name("PATH|auto|none")->default_value("auto"),
                                "kernel modules archive loaded after the initramfs; auto: modules-RELEASE.cpio.zst "
                                "of the kernel's release next to a core initramfs (initramfs-core.*)")(
@@ -76,8 +85,8 @@ std::optional<std::string> optional_value(const po::variables_map& vm, const cha
 VmOptions parse_options(int argc, const char* const argv[])
 {
     VmOptions options;
-    std::string accel;
-    auto desc = describe(options, accel);
+    std::string accel, arch;
+    auto desc = describe(options, accel, arch);
     po::variables_map vm;
     try {
         po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
@@ -88,6 +97,14 @@ VmOptions parse_options(int argc, const char* const argv[])
     if (options.help)
         return options;
     options.accel = parse_accel(accel);
+    auto parsed_arch = parse_arch(arch);
+    if (!parsed_arch)
+        throw UsageError(fmt::format("--arch must be amd64 or arm64, not '{}'", arch));
+    options.arch = *parsed_arch;
+    if (options.accel == Accel::kvm && options.arch != kHostArch)
+        throw UsageError(fmt::format("--accel kvm runs guests of this machine's architecture ({}) only: an {} guest "
+                                     "needs --accel tcg (or auto)",
+                                     arch_name(kHostArch), arch_name(options.arch)));
     options.image = optional_value(vm, "image");
     options.command = optional_value(vm, "command");
     options.workdir = optional_value(vm, "workdir");
@@ -108,30 +125,16 @@ VmOptions parse_options(int argc, const char* const argv[])
 std::string help_text()
 {
     VmOptions options;
-    std::string accel;
+    std::string accel, arch;
     std::ostringstream out;
     out << "Usage: b2c-vm [OPTIONS]\n"
            "Boots QEMU with a kernel and the b2c initramfs; the serial console is on\n"
            "stdout and stdin. Exits with the guest's status.\n\n"
            "  b2c-vm --image IMAGE --command CMD --workdir DIR\n"
            "  b2c-vm --append 'b2c.run=\"-ti docker.io/library/alpine\"'\n\n"
-        << describe(options, accel) << "\n"
+        << describe(options, accel, arch) << "\n"
         << kExitCodeTable;
     return out.str();
-}
-
-std::string newest_kernel(const std::string& boot_dir)
-{
-    std::string best;
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(boot_dir, ec)) {
-        auto name = entry.path().filename().string();
-        if (!name.starts_with("vmlinuz-"))
-            continue;
-        if (best.empty() || strverscmp(name.c_str(), fs::path(best).filename().c_str()) > 0)
-            best = entry.path().string();
-    }
-    return best;
 }
 
 namespace {
@@ -149,7 +152,8 @@ void resolve_modules(VmOptions& options)
     }
     if (!is_core_initramfs(options.initramfs))
         return;  // an all-in-one initramfs holds its modules
-    auto release = bzimage_release(options.kernel);
+    auto image = read_kernel_image(options.kernel);
+    auto release = image ? image->release : std::nullopt;
     if (release)
         options.modules_archive = modules_next_to(options.initramfs, *release);
     if (!options.modules_archive)
@@ -161,32 +165,45 @@ void resolve_modules(VmOptions& options)
 
 }  // namespace
 
-void resolve_defaults(VmOptions& options, const std::string& self_dir)
+void resolve_defaults(VmOptions& options, const std::string& self_dir, const std::string& boot_dir)
 {
-    if (options.kernel.empty()) {
-        options.kernel = newest_kernel();
-        if (options.kernel.empty())
-            throw UsageError("no /boot/vmlinuz-* found: pass the kernel with --kernel PATH");
-    }
-    if (!fs::is_regular_file(options.kernel))
-        throw UsageError(fmt::format("kernel '{}' is not a file: check --kernel", options.kernel));
-
+    auto arch = arch_name(options.arch);
     if (options.initramfs.empty()) {
         // Next to b2c-vm when installed; the build dir's root when run from
         // build/tools/; else the current directory.
         const fs::path dirs[] = {fs::path(self_dir), fs::path(self_dir).parent_path(), fs::current_path()};
+        auto names = initramfs_names(options.arch);
         for (const auto& dir : dirs)
-            for (const auto* name : kInitramfsNames)
+            for (const auto& name : names)
                 if (options.initramfs.empty() && fs::is_regular_file(dir / name))
                     options.initramfs = (dir / name).string();
         if (options.initramfs.empty())
             throw UsageError(fmt::format("no {} nor {} next to b2c-vm, in {} nor in the current directory: build it "
                                          "or pass --initramfs PATH",
-                                         kInitramfsNames[0], kInitramfsNames[1],
-                                         fs::path(self_dir).parent_path().string()));
+                                         names[0], names[1], fs::path(self_dir).parent_path().string()));
     }
     if (!fs::is_regular_file(options.initramfs))
         throw UsageError(fmt::format("initramfs '{}' is not a file: check --initramfs", options.initramfs));
+
+    if (options.kernel.empty()) {
+        // The build puts Debian's kernel of a cross-built architecture next
+        // to its initramfs; this machine's own are in /boot.
+        options.kernel = newest_kernel(fs::path(options.initramfs).parent_path().string(), options.arch);
+        if (options.kernel.empty() && options.arch == kHostArch)
+            options.kernel = newest_kernel(boot_dir, options.arch);
+        if (options.kernel.empty()) {
+            auto where = options.arch == kHostArch ? fmt::format(" nor in {}", boot_dir) : std::string();
+            auto hint = options.arch == Arch::arm64 ? " (a build with -Darm64=true puts Debian's there)" : "";
+            throw UsageError(fmt::format("no {} kernel (vmlinuz-*) next to {}{}{}: pass the kernel with --kernel PATH",
+                                         arch, options.initramfs, where, hint));
+        }
+    }
+    if (!fs::is_regular_file(options.kernel))
+        throw UsageError(fmt::format("kernel '{}' is not a file: check --kernel", options.kernel));
+    if (auto image = read_kernel_image(options.kernel); image && image->arch != options.arch)
+        throw UsageError(fmt::format("kernel '{}' is an {} kernel, but the guest is {}: pass --arch {}, or the "
+                                     "kernel of the guest's architecture",
+                                     options.kernel, arch_name(image->arch), arch, arch_name(image->arch)));
     resolve_modules(options);
 
     for (const auto& disk : options.disks)

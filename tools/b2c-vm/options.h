@@ -6,11 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "tools/b2c-vm/arch.h"
+
 namespace b2c::vm {
 
 enum class Accel { automatic, kvm, tcg };
 
 struct VmOptions {
+    Arch arch = kHostArch;
     std::string kernel;
     std::string initramfs;
     std::string modules = "auto";                // --modules: PATH, auto or none
@@ -47,14 +50,13 @@ VmOptions parse_options(int argc, const char* const argv[]);
 // Full --help text, exit codes included.
 std::string help_text();
 
-// Fills in the default kernel and initramfs (the core one when it is there),
-// the modules archive (--modules auto: the one of the kernel's release next
-// to a core initramfs), makes the work dir absolute, and checks that the
-// files exist. `self_dir` is the folder of the b2c-vm
-// binary. Throws UsageError.
-void resolve_defaults(VmOptions& options, const std::string& self_dir);
-
-// The newest /boot/vmlinuz-* by version sort, or "" when there is none.
-std::string newest_kernel(const std::string& boot_dir = "/boot");
+// Fills in the default initramfs of the architecture (the core one when it
+// is there), the default kernel (the newest vmlinuz-* of the architecture
+// next to the initramfs, else in `boot_dir` when it is this machine's
+// architecture), the modules archive (--modules auto: the one of the
+// kernel's release next to a core initramfs), makes the work dir absolute,
+// and checks that the files exist and the kernel is of the architecture.
+// `self_dir` is the folder of the b2c-vm binary. Throws UsageError.
+void resolve_defaults(VmOptions& options, const std::string& self_dir, const std::string& boot_dir = "/boot");
 
 }  // namespace b2c::vm

@@ -85,7 +85,8 @@ std::vector<std::string> trio_b2c_options(const VmOptions& options, bool stdin_i
 
 std::string kernel_cmdline(const VmOptions& options, bool stdin_is_tty)
 {
-    std::vector<std::string> words{"console=ttyS0", "loglevel=4", "panic=-1"};
+    std::vector<std::string> words{fmt::format("console={}", machine_of(options.arch).console), "loglevel=4",
+                                   "panic=-1"};
     words.insert(words.end(), options.kernel_args.begin(), options.kernel_args.end());
     words.insert(words.end(), options.appends.begin(), options.appends.end());
     auto trio = trio_b2c_options(options, stdin_is_tty);
@@ -101,14 +102,15 @@ std::string kernel_cmdline(const VmOptions& options, bool stdin_is_tty)
 std::vector<std::string> qemu_argv(const VmOptions& options, Accel accel, const std::string& cmdline)
 {
     bool kvm = accel == Accel::kvm;
+    const auto& machine = machine_of(options.arch);
     std::vector<std::string> argv{
-        kQemuBinary,
+        machine.qemu_binary,
         "-machine",
-        "q35",
+        kvm ? machine.machine_kvm : machine.machine_tcg,
         "-accel",
         kvm ? "kvm" : "tcg,thread=" + options.tcg_thread,
         "-cpu",
-        kvm ? "host" : "max",
+        kvm ? "host" : machine.cpu_tcg,
         "-m",
         std::to_string(options.memory_mib),
         "-smp",

@@ -10,9 +10,9 @@
 
 namespace b2c::vm {
 
-inline constexpr std::size_t kMaxKernelCmdline = 2048;  // x86 COMMAND_LINE_SIZE, with its NUL
+// COMMAND_LINE_SIZE of x86 and of arm64, with its NUL.
+inline constexpr std::size_t kMaxKernelCmdline = 2048;
 inline constexpr const char* kWorkdirTag = "b2c-workdir";
-inline constexpr const char* kQemuBinary = "qemu-system-x86_64";
 
 // `localhost:PORT/...` and `127.0.0.1:PORT/...` name the host's loopback
 // registry, which QEMU's user network shows the guest as 10.0.2.2.
@@ -31,7 +31,8 @@ std::vector<std::string> trio_b2c_options(const VmOptions& options, bool stdin_i
 // kernel accepts.
 std::string kernel_cmdline(const VmOptions& options, bool stdin_is_tty);
 
-// QEMU's argv (argv[0] is the binary name) for `accel` (kvm or tcg).
+// QEMU's argv (argv[0] is the binary name) for the guest's architecture
+// and `accel` (kvm or tcg).
 std::vector<std::string> qemu_argv(const VmOptions& options, Accel accel, const std::string& cmdline);
 
 }  // namespace b2c::vm

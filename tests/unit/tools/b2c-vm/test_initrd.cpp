@@ -1,5 +1,5 @@
 // The initrd b2c-vm gives QEMU: the core initramfs and the modules archive of
-// the kernel's release, found by reading the kernel's setup header.
+// the kernel's release (read from the kernel file: test_kernel_image.cpp).
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -7,28 +7,19 @@
 #include <iterator>
 #include <string>
 
+#include <fmt/format.h>
+
 #include "tests/unit/temp_dir.h"
+#include "tests/unit/tools/b2c-vm/kernel_files.h"
 
 #include "tools/b2c-vm/initrd.h"
 #include "tools/b2c-vm/options.h"
 
+using b2c::testing::bzimage;
 using b2c::testing::TempDir;
 using namespace b2c::vm;
 
 namespace {
-
-// The first bytes of an x86 bzImage as far as the release string: the setup
-// header's "HdrS" at 0x202 and, at 0x20e, the version string's offset - 0x200.
-std::string bzimage(const std::string& version_text)
-{
-    std::string image(0x400, '\0');
-    image.replace(0x202, 4, "HdrS");
-    std::size_t at = 0x300;
-    image[0x20e] = static_cast<char>((at - 0x200) & 0xff);
-    image[0x20f] = static_cast<char>((at - 0x200) >> 8);
-    image.replace(at, version_text.size(), version_text);
-    return image;
-}
 
 std::string read_all(const std::filesystem::path& path)
 {
@@ -39,6 +30,7 @@ std::string read_all(const std::filesystem::path& path)
 VmOptions resolved(const TempDir& dir, const std::string& initramfs, const std::string& modules = "auto")
 {
     VmOptions o;
+    o.arch = Arch::amd64;
     o.kernel = (dir.path / "vmlinuz").string();
     o.initramfs = (dir.path / initramfs).string();
     o.modules = modules;
@@ -47,21 +39,6 @@ VmOptions resolved(const TempDir& dir, const std::string& initramfs, const std::
 }
 
 }  // namespace
-
-TEST_CASE("initrd: the kernel's release is read from its setup header")
-{
-    TempDir dir;
-    dir.write("vmlinuz", bzimage("6.1.0-57-amd64 (debian-kernel@lists.debian.org) #1 SMP"));
-    CHECK(bzimage_release((dir.path / "vmlinuz").string()) == "6.1.0-57-amd64");
-    dir.write("not-a-kernel", std::string(0x400, 'x'));
-    CHECK_FALSE(bzimage_release((dir.path / "not-a-kernel").string()));
-    dir.write("short", "HdrS");
-    CHECK_FALSE(bzimage_release((dir.path / "short").string()));
-    // A release that would name another folder is no release.
-    dir.write("evil", bzimage("../../etc #1"));
-    CHECK_FALSE(bzimage_release((dir.path / "evil").string()));
-    CHECK_FALSE(bzimage_release((dir.path / "missing").string()));
-}
 
 TEST_CASE("initrd: --modules auto adds the kernel's archive to a core initramfs only")
 {
@@ -110,6 +87,7 @@ TEST_CASE("initrd: the default initramfs is the core one when it is there")
     dir.write("vmlinuz", bzimage("6.1.0-57-amd64 #1"));
     dir.write("initramfs.linux_amd64.cpio.zst", "all");
     VmOptions o;
+    o.arch = Arch::amd64;
     o.kernel = (dir.path / "vmlinuz").string();
     resolve_defaults(o, dir.path.string());
     CHECK(o.initramfs == (dir.path / "initramfs.linux_amd64.cpio.zst").string());
@@ -117,6 +95,7 @@ TEST_CASE("initrd: the default initramfs is the core one when it is there")
     dir.write("initramfs-core.linux_amd64.cpio.zst", "core");
     dir.write("modules-6.1.0-57-amd64.cpio.zst", "mods");
     VmOptions split;
+    split.arch = Arch::amd64;
     split.kernel = o.kernel;
     resolve_defaults(split, dir.path.string());
     CHECK(split.initramfs == (dir.path / "initramfs-core.linux_amd64.cpio.zst").string());
@@ -137,4 +116,53 @@ TEST_CASE("initrd: the two archives are concatenated into a file that goes away"
     CHECK_FALSE(std::filesystem::exists(path));
     CHECK_THROWS_WITH(ConcatenatedInitrd((dir.path / "core").string(), (dir.path / "nope").string()),
                       Catch::Contains("cannot read"));
+}
+
+TEST_CASE("initrd: an arm64 guest boots the arm64 files, its kernel found next to them")
+{
+    TempDir dir;
+    dir.write("initramfs-core.linux_amd64.cpio.zst", "core amd64");
+    dir.write("initramfs-core.linux_arm64.cpio.zst", "core arm64");
+    dir.write("modules-6.1.0-57-arm64.cpio.zst", "mods");
+    dir.write("vmlinuz-6.1.0-57-arm64", b2c::testing::arm64_image("Linux version 6.1.0-57-arm64 (debian-kernel)"));
+    TempDir boot;  // this machine's /boot: amd64 kernels only
+    boot.write("vmlinuz-6.1.0-57-amd64", bzimage("6.1.0-57-amd64 #1"));
+
+    VmOptions o;
+    o.arch = Arch::arm64;
+    resolve_defaults(o, dir.path.string(), boot.path.string());
+    CHECK(o.initramfs == (dir.path / "initramfs-core.linux_arm64.cpio.zst").string());
+    CHECK(o.kernel == (dir.path / "vmlinuz-6.1.0-57-arm64").string());
+    CHECK(o.modules_archive == (dir.path / "modules-6.1.0-57-arm64.cpio.zst").string());
+}
+
+TEST_CASE("initrd: a guest of this machine's architecture takes /boot's kernel when none is next to its initramfs")
+{
+    bool arm64 = kHostArch == Arch::arm64;
+    auto kernel = arm64 ? b2c::testing::arm64_image("Linux version 6.1.0-57-arm64 (x)") : bzimage("6.1.0-57-amd64 #1");
+    TempDir dir, boot;
+    dir.write(fmt::format("initramfs-core.linux_{}.cpio.zst", arch_name(kHostArch)), "core");
+    boot.write(fmt::format("vmlinuz-6.1.0-57-{}", arch_name(kHostArch)), kernel);
+    VmOptions o;
+    resolve_defaults(o, dir.path.string(), boot.path.string());
+    CHECK(o.kernel == (boot.path / fmt::format("vmlinuz-6.1.0-57-{}", arch_name(kHostArch))).string());
+}
+
+TEST_CASE("initrd: a kernel of the other architecture, or none, is a usage error that says what to do")
+{
+    TempDir dir;
+    dir.write("initramfs-core.linux_arm64.cpio.zst", "core arm64");
+    TempDir boot;
+    boot.write("vmlinuz-6.1.0-57-amd64", bzimage("6.1.0-57-amd64 #1"));
+    VmOptions none;
+    none.arch = Arch::arm64;
+    CHECK_THROWS_WITH(resolve_defaults(none, dir.path.string(), boot.path.string()),
+                      Catch::Contains("no arm64 kernel (vmlinuz-*) next to") && Catch::Contains("-Darm64=true") &&
+                          Catch::Contains("--kernel PATH"));
+
+    VmOptions wrong;
+    wrong.arch = Arch::arm64;
+    wrong.kernel = (boot.path / "vmlinuz-6.1.0-57-amd64").string();
+    CHECK_THROWS_WITH(resolve_defaults(wrong, dir.path.string(), boot.path.string()),
+                      Catch::Contains("is an amd64 kernel, but the guest is arm64: pass --arch amd64"));
 }

@@ -89,22 +89,13 @@ TEST_CASE("help lists the exit codes")
     CHECK(help.find("203") != std::string::npos);
 }
 
-TEST_CASE("newest kernel by version sort")
-{
-    TempDir boot;
-    for (const char* name : {"vmlinuz-6.1.0-9-amd64", "vmlinuz-6.1.0-10-amd64", "config-9.9"})
-        std::ofstream(boot.path / name) << "x";
-    CHECK(b2c::vm::newest_kernel(boot.path.string()) == (boot.path / "vmlinuz-6.1.0-10-amd64").string());
-    CHECK(b2c::vm::newest_kernel((boot.path / "none").string()).empty());
-}
-
 TEST_CASE("resolve_defaults finds the initramfs next to the binary and checks files")
 {
     TempDir dir;
-    std::ofstream(dir.path / "vmlinuz") << "k";
+    std::ofstream(dir.path / "vmlinuz") << "k";  // no kernel b2c-vm knows: QEMU will say
     std::ofstream(dir.path / "initramfs.linux_amd64.cpio.zst") << "i";
-    auto o = parse({"--kernel", (dir.path / "vmlinuz").c_str(), "--image", "a", "--command", "c", "--workdir",
-                    (dir.path.string() + "/").c_str()});
+    auto o = parse({"--arch", "amd64", "--kernel", (dir.path / "vmlinuz").c_str(), "--image", "a", "--command", "c",
+                    "--workdir", (dir.path.string() + "/").c_str()});
     b2c::vm::resolve_defaults(o, dir.path.string());
     CHECK(o.initramfs == (dir.path / "initramfs.linux_amd64.cpio.zst").string());
     CHECK(*o.workdir == dir.path.string());
@@ -114,6 +105,18 @@ TEST_CASE("resolve_defaults finds the initramfs next to the binary and checks fi
     auto no_workdir = parse({"--kernel", (dir.path / "vmlinuz").c_str(), "--image", "a", "--command", "c", "--workdir",
                              (dir.path / "nope").c_str()});
     CHECK_THROWS_AS(b2c::vm::resolve_defaults(no_workdir, dir.path.string()), UsageError);
+}
+
+TEST_CASE("--arch: the guest's architecture, this machine's by default")
+{
+    CHECK(parse({}).arch == b2c::vm::kHostArch);
+    CHECK(parse({"--arch", "arm64"}).arch == b2c::vm::Arch::arm64);
+    CHECK(parse({"--arch", "amd64"}).arch == b2c::vm::Arch::amd64);
+    CHECK_THROWS_WITH(parse({"--arch", "riscv64"}), Catch::Contains("--arch must be amd64 or arm64, not 'riscv64'"));
+    // KVM runs this machine's architecture only; auto and tcg are fine.
+    auto other = b2c::vm::kHostArch == b2c::vm::Arch::amd64 ? "arm64" : "amd64";
+    CHECK_THROWS_WITH(parse({"--arch", other, "--accel", "kvm"}), Catch::Contains("--accel kvm runs guests of"));
+    CHECK(parse({"--arch", other, "--accel", "auto"}).accel == Accel::automatic);
 }
 
 TEST_CASE("accelerator attempts")

@@ -15,9 +15,11 @@ using b2c::vm::VmOptions;
 
 namespace {
 
+// An amd64 guest, whatever this test runs on (arm64 under qemu-user too).
 VmOptions base()
 {
     VmOptions o;
+    o.arch = b2c::vm::Arch::amd64;
     o.kernel = "/boot/vmlinuz";
     o.initramfs = "/b/initramfs.cpio.zst";
     return o;
@@ -55,6 +57,25 @@ TEST_CASE("QEMU argv for TCG")
     CHECK(count(argv, "-no-reboot") == 1);
     CHECK(count(argv, "-drive") == 0);
     CHECK(count(argv, "-virtfs") == 0);
+}
+
+TEST_CASE("QEMU argv for an arm64 guest: the virt machine, -cpu max with QEMU's quick pointer authentication")
+{
+    auto o = base();
+    o.arch = b2c::vm::Arch::arm64;
+    auto argv = qemu_argv(o, Accel::tcg, "console=ttyAMA0");
+    CHECK(argv.at(0) == "qemu-system-aarch64");
+    CHECK(after(argv, "-machine") == "virt");
+    CHECK(after(argv, "-cpu") == "max,pauth-impdef=on");
+    CHECK(after(argv, "-accel") == "tcg,thread=multi");
+    // The same devices as on x86: PCI virtio, on the virt machine's PCIe.
+    CHECK(after(argv, "-nic") == "user,model=virtio-net-pci");
+    auto kvm = qemu_argv(o, Accel::kvm, "x");
+    CHECK(after(kvm, "-machine") == "virt,gic-version=host");
+    CHECK(after(kvm, "-cpu") == "host");
+    // Its serial console is the PL011's.
+    CHECK(kernel_cmdline(o, false).starts_with("console=ttyAMA0 loglevel=4 panic=-1"));
+    CHECK(kernel_cmdline(base(), false).starts_with("console=ttyS0 loglevel=4 panic=-1"));
 }
 
 TEST_CASE("QEMU argv for KVM, memory, cpus, disks, extra args")
