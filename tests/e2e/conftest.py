@@ -5,7 +5,10 @@ repository. Inputs:
 
 * B2C_BUILD_DIR (default /work/main/build): holds tools/b2c-vm,
   initramfs-core.linux_amd64.cpio.zst, modules-KVER.cpio.zst,
-  initramfs.linux_amd64.cpio.zst and init/b2c-init.
+  initramfs.linux_amd64.cpio.zst and init/b2c-init; with -Darm64=true
+  (B2C_ARM64=1) also the arm64 files and Debian's arm64 kernel
+  (test_arm64.py: skipped without them, failed without them when
+  B2C_ARM64=1, as in CI).
 
 Host needs: qemu-system-x86, docker-registry, podman, busybox-static,
 apache2-utils (htpasswd). No network access and no root-owned state is
@@ -284,14 +287,23 @@ class Registry:
         log = (self.root / "registry.log").read_text(errors="replace")
         return re.findall(rf'"GET /v2/{re.escape(repository)}/blobs/(sha256:[0-9a-f]{{64}}) HTTP/[0-9.]+" 200 ', log)
 
-    def layers(self, repository: str, tag: str = "latest") -> list[str]:
-        """The layer digests of repository:tag's manifest (not its config)."""
+    def manifest(self, repository: str, reference: str) -> dict:
         request = urllib.request.Request(
-            f"http://{self.host}/v2/{repository}/manifests/{tag}",
+            f"http://{self.host}/v2/{repository}/manifests/{reference}",
             headers={"Accept": "application/vnd.oci.image.manifest.v1+json, "
-                               "application/vnd.docker.distribution.manifest.v2+json"})
+                               "application/vnd.docker.distribution.manifest.v2+json, "
+                               "application/vnd.oci.image.index.v1+json, "
+                               "application/vnd.docker.distribution.manifest.list.v2+json"})
         with urllib.request.urlopen(request, timeout=10) as answer:
-            manifest = json.load(answer)
+            return json.load(answer)
+
+    def layers(self, repository: str, tag: str = "latest", arch: str | None = None) -> list[str]:
+        """The layer digests of repository:tag's manifest (not its config);
+        of the manifest for `arch` when the tag names a list of them."""
+        manifest = self.manifest(repository, tag)
+        if "manifests" in manifest:
+            digest = next(m["digest"] for m in manifest["manifests"] if m["platform"]["architecture"] == arch)
+            manifest = self.manifest(repository, digest)
         return [layer["digest"] for layer in manifest["layers"]]
 
     def stop(self):
@@ -333,14 +345,14 @@ def auth_registry(session_tmp):
 # --------------------------------------------------------------------------
 # the busybox image
 
-def make_busybox_rootfs_tar(path: pathlib.Path):
+def make_busybox_rootfs_tar(path: pathlib.Path, busybox: str = BUSYBOX):
     with tarfile.open(path, "w") as tar:
         for d in ["bin", "dev", "etc", "proc", "root", "sys", "tmp", "var"]:
             info = tarfile.TarInfo(d)
             info.type = tarfile.DIRTYPE
             info.mode = 0o1777 if d == "tmp" else 0o755
             tar.addfile(info)
-        tar.add(BUSYBOX, arcname="bin/busybox")
+        tar.add(busybox, arcname="bin/busybox")
         for applet in APPLETS:
             info = tarfile.TarInfo(f"bin/{applet}")
             info.type = tarfile.SYMTYPE
@@ -412,6 +424,49 @@ def big_image(session_tmp, podman_store, registry, busybox_image):
     _run(podman_store + ["push", "--tls-verify=false", "--compression-format", "zstd", local])
     _run(podman_store + ["rmi", local])
     return f"--tls-verify=false {registry.guest}/big:latest"
+
+
+@pytest.fixture(scope="session")
+def debian_root_arm64():
+    """What tools/build/debian-root unpacked of Debian's arm64 packages (the
+    build's arm64 initramfs is made of it; cached, so quick here)."""
+    script = pathlib.Path(__file__).resolve().parents[2] / "tools/build/debian-root"
+    out = subprocess.run([str(script), "--arch", "arm64"], stdout=subprocess.PIPE, text=True, check=True)
+    return pathlib.Path(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="session")
+def multiarch_image(session_tmp, podman_store, registry, debian_root_arm64):
+    """busybox for amd64 (busybox-static) and for arm64 (busybox-static:arm64)
+    under one name, a manifest list, as most images of Docker Hub are: the
+    guest's podman must pick its own architecture's. As the guest names it,
+    with the option for plain HTTP."""
+    name = f"{registry.host}/multiarch:latest"
+    _run(podman_store + ["manifest", "create", name])
+    for arch, busybox in [("amd64", BUSYBOX), ("arm64", str(debian_root_arm64 / "bin/busybox"))]:
+        tar = session_tmp / f"busybox-{arch}.tar"
+        make_busybox_rootfs_tar(tar, busybox)
+        one = f"{registry.host}/multiarch:{arch}"
+        _run(podman_store + ["import", "--arch", arch, "--change", 'CMD ["/bin/sh"]',
+                             "--change", "ENV PATH=/bin:/sbin:/usr/bin:/usr/sbin", str(tar), one])
+        _run(podman_store + ["manifest", "add", name, f"containers-storage:{one}"])
+    _run(podman_store + ["manifest", "push", "--all", "--tls-verify=false", name, f"docker://{name}"])
+    return f"--tls-verify=false {registry.guest}/multiarch:latest"
+
+
+@pytest.fixture(scope="session")
+def arm64_files(build_dir):
+    """The arm64 initramfs (core) and Debian's arm64 kernel of a build with
+    -Darm64=true: skipped without them, failed when B2C_ARM64=1 asks for
+    them (CI)."""
+    core = build_dir / "initramfs-core.linux_arm64.cpio.zst"
+    kernels = sorted(build_dir.glob("vmlinuz-*-arm64"))
+    if not core.is_file() or not kernels:
+        message = f"no arm64 initramfs or kernel in {build_dir}: build with B2C_ARM64=1 ci/build (-Darm64=true)"
+        if os.environ.get("B2C_ARM64") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return core, kernels[-1]
 
 
 @pytest.fixture(scope="session")

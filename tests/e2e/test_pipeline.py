@@ -33,12 +33,16 @@ def line_index(text, pattern):
     return m.start() if m else -1
 
 
-def test_output_reaches_console(boot, image, initramfs_all_in_one):
+def test_output_reaches_console(boot, image, initramfs_all_in_one, multiarch_image):
     # Booted from the all-in-one file drop-in users download (the other
-    # tests boot the core initramfs followed by its modules archive).
-    r = boot(f'b2c.run="{image} echo hello-from-b2c"', extra=("--initramfs", str(initramfs_all_in_one)))
+    # tests boot the core initramfs followed by its modules archive). The
+    # second run names a manifest list of amd64 and arm64 images: the arm64
+    # busybox could not run here (test_arm64.py boots the other way round).
+    r = boot(f'b2c.run="{image} echo hello-from-b2c"', f"b2c.run=\"{multiarch_image} sh -c 'echo arch-$(uname -m)'\"",
+             extra=("--initramfs", str(initramfs_all_in_one)))
     assert r.code == 0, r.why("expected pipeline status 0")
     assert lines(r.text, "hello-from-b2c"), r.why("the container's output is not on the console")
+    assert lines(r.text, "arch-x86_64"), r.why("the amd64 variant of the multi-arch image should have run")
     assert f"{STATUS_LINE} 0" in r.text, r.why()
 
 
