@@ -97,18 +97,18 @@ class Registry:
         stop_process(self.proc)
 
 
-def make_busybox_tar(tmp):
+def make_busybox_tar(tmp, busybox=BUSYBOX, name="busybox"):
     """A tar of a dir holding bin/busybox and a few applet symlinks."""
-    if not BUSYBOX.is_file():
-        raise Failure(f"{BUSYBOX} is missing: apt-get install busybox-static")
-    rootfs = tmp / "rootfs"
+    if not busybox.is_file():
+        raise Failure(f"{busybox} is missing: apt-get install busybox-static")
+    rootfs = tmp / f"{name}-rootfs"
     (rootfs / "bin").mkdir(parents=True)
     for d in ["dev", "etc", "proc", "sys", "tmp"]:
         (rootfs / d).mkdir()
-    shutil.copy2(BUSYBOX, rootfs / "bin" / "busybox")
+    shutil.copy2(busybox, rootfs / "bin" / "busybox")
     for applet in APPLETS:
         (rootfs / "bin" / applet).symlink_to("busybox")
-    tar_path = tmp / "busybox-rootfs.tar"
+    tar_path = tmp / f"{name}-rootfs.tar"
     with tarfile.open(tar_path, "w") as tar:
         for entry in sorted(rootfs.iterdir()):
             tar.add(entry, arcname=entry.name)
@@ -136,10 +136,19 @@ class Podman:
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def arm64_busybox():
+    """busybox-static for arm64, as tools/build/debian-root unpacked it (cached)."""
+    script = pathlib.Path(__file__).resolve().parents[1] / "build" / "debian-root"
+    root = run_quiet([str(script), "--arch", "arm64"]).strip().splitlines()[-1]
+    return pathlib.Path(root) / "bin" / "busybox"
+
+
 @contextlib.contextmanager
-def busybox_image(tmp, log):
+def busybox_image(tmp, log, arm64=None):
     """Starts a registry under tmp and pushes the busybox image to it;
-    yields the image's name as the guest sees it. Stops and removes
+    yields the image's name as the guest sees it. With `arm64` (the path of
+    an arm64 busybox), the name is a manifest list of both architectures',
+    as multi-arch images are: each guest pulls its own. Stops and removes
     everything at the end."""
     registry = podman = None
     try:
@@ -147,11 +156,18 @@ def busybox_image(tmp, log):
         registry.wait_ready()
         log(f"registry up on {registry.host}")
         podman = Podman(tmp / "podman")
-        tar = make_busybox_tar(tmp)
         ref = f"{registry.host}/bench:latest"
-        podman("import", "--change", 'CMD ["/bin/sh"]',
-               "--change", "ENV PATH=/bin:/sbin:/usr/bin:/usr/sbin", str(tar), ref)
-        podman("push", "--tls-verify=false", ref)
+        change = ["--change", 'CMD ["/bin/sh"]', "--change", "ENV PATH=/bin:/sbin:/usr/bin:/usr/sbin"]
+        if arm64 is None:
+            podman("import", *change, str(make_busybox_tar(tmp)), ref)
+            podman("push", "--tls-verify=false", ref)
+        else:
+            podman("manifest", "create", ref)
+            for arch, busybox in [("amd64", BUSYBOX), ("arm64", arm64)]:
+                one = f"{registry.host}/bench:{arch}"
+                podman("import", "--arch", arch, *change, str(make_busybox_tar(tmp, busybox, arch)), one)
+                podman("manifest", "add", ref, f"containers-storage:{one}")
+            podman("manifest", "push", "--all", "--tls-verify=false", ref, f"docker://{ref}")
         log(f"pushed {ref}")
         yield f"{registry.guest}/bench:latest"
     finally:
