@@ -248,9 +248,13 @@ def test_late_answer_to_an_earlier_request_is_used(build_dir, network, tmp_path)
               "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
               "s.bind((sys.argv[1], 123))\n"
               "request, peer = s.recvfrom(512)\n"
-              "t2 = time.time()\n"
+              "t2, m2 = time.time(), time.monotonic()\n"
               "time.sleep(1.3)\n"
-              "reply = bytes([0x24, 2, 6, 0xec]) + bytes(20) + request[40:48] + ntp(t2) + ntp(time.time())\n"
+              # t3 from the monotonic clock, as the client's t4: these VMs'
+              # wall clock is set from outside now and then (a step of 6 ms
+              # once made the delay negative here).
+              "t3 = t2 + (time.monotonic() - m2)\n"
+              "reply = bytes([0x24, 2, 6, 0xec]) + bytes(20) + request[40:48] + ntp(t2) + ntp(t3)\n"
               "s.sendto(reply, peer)\n"
               "print('answered', flush=True)\n"
               "while True:\n"
