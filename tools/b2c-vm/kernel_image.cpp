@@ -69,19 +69,35 @@ std::optional<std::string> banner_release(std::ifstream& file)
     return std::nullopt;
 }
 
+// The architecture a kernel's first bytes say, with the file open after them.
+std::optional<Arch> arch_of_header(std::ifstream& file, char (&header)[0x210])
+{
+    if (!file.read(header, sizeof header))
+        return std::nullopt;
+    if (std::string_view(header + kHeaderMagicOffset, 4) == "HdrS")
+        return Arch::amd64;
+    if (std::string_view(header + kArm64MagicOffset, 4) == kArm64Magic)
+        return Arch::arm64;
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<KernelImage> read_kernel_image(const std::string& path)
 {
     std::ifstream file(path, std::ios::binary);
     char header[0x210];
-    if (!file.read(header, sizeof header))
+    auto arch = arch_of_header(file, header);
+    if (!arch)
         return std::nullopt;
-    if (std::string_view(header + kHeaderMagicOffset, 4) == "HdrS")
-        return KernelImage{Arch::amd64, bzimage_release(file, header)};
-    if (std::string_view(header + kArm64MagicOffset, 4) == kArm64Magic)
-        return KernelImage{Arch::arm64, banner_release(file)};
-    return std::nullopt;
+    return KernelImage{*arch, *arch == Arch::amd64 ? bzimage_release(file, header) : banner_release(file)};
+}
+
+std::optional<Arch> kernel_arch(const std::string& path)
+{
+    std::ifstream file(path, std::ios::binary);
+    char header[0x210];
+    return arch_of_header(file, header);
 }
 
 std::string newest_kernel(const std::string& dir, Arch arch)
@@ -94,8 +110,7 @@ std::string newest_kernel(const std::string& dir, Arch arch)
             continue;
         if (!best.empty() && strverscmp(name.c_str(), fs::path(best).filename().c_str()) <= 0)
             continue;
-        auto image = read_kernel_image(entry.path().string());
-        if (image && image->arch == arch)
+        if (kernel_arch(entry.path().string()) == arch)
             best = entry.path().string();
     }
     return best;

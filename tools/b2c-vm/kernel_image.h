@@ -21,6 +21,9 @@ struct KernelImage {
 // its clear bytes). nullopt for anything else, a compressed Image.gz too.
 std::optional<KernelImage> read_kernel_image(const std::string& path);
 
+// The architecture alone: the header only, not the banner's search.
+std::optional<Arch> kernel_arch(const std::string& path);
+
 // The newest `vmlinuz-*` of `dir` (version sort) that is a kernel of
 // `arch`, or "" when there is none.
 std::string newest_kernel(const std::string& dir, Arch arch);

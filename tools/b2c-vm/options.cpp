@@ -30,7 +30,7 @@ po::options_description describe(VmOptions& o, std::string& accel, std::string& 
     desc.add_options()("help,h", po::bool_switch(&o.help), "show this help and exit")(
         "arch", po::value(&arch)->value_name("amd64|arm64")->default_value(std::string(arch_name(kHostArch))),
         "the guest's architecture: amd64 boots in qemu-system-x86_64 -machine q35, arm64 in qemu-system-aarch64 "
-        "-machine virt (TCG, -cpu max, on a machine of another architecture)")(
+        "-machine virt; a guest of another architecture than this machine's runs under TCG")(
         "kernel", po::value(&o.kernel)->value_name("PATH"),
         "kernel image (default: the newest vmlinuz-* of the architecture next to the initramfs, else in /boot)")(
         "initramfs", po::value(&o.initramfs)->value_name("PATH"),
@@ -139,7 +139,7 @@ std::string help_text()
 
 namespace {
 
-void resolve_modules(VmOptions& options)
+void resolve_modules(VmOptions& options, const std::optional<std::string>& release)
 {
     if (options.modules == "none")
         return;
@@ -152,8 +152,6 @@ void resolve_modules(VmOptions& options)
     }
     if (!is_core_initramfs(options.initramfs))
         return;  // an all-in-one initramfs holds its modules
-    auto image = read_kernel_image(options.kernel);
-    auto release = image ? image->release : std::nullopt;
     if (release)
         options.modules_archive = modules_next_to(options.initramfs, *release);
     if (!options.modules_archive)
@@ -200,11 +198,12 @@ void resolve_defaults(VmOptions& options, const std::string& self_dir, const std
     }
     if (!fs::is_regular_file(options.kernel))
         throw UsageError(fmt::format("kernel '{}' is not a file: check --kernel", options.kernel));
-    if (auto image = read_kernel_image(options.kernel); image && image->arch != options.arch)
+    auto image = read_kernel_image(options.kernel);
+    if (image && image->arch != options.arch)
         throw UsageError(fmt::format("kernel '{}' is an {} kernel, but the guest is {}: pass --arch {}, or the "
                                      "kernel of the guest's architecture",
                                      options.kernel, arch_name(image->arch), arch, arch_name(image->arch)));
-    resolve_modules(options);
+    resolve_modules(options, image ? image->release : std::nullopt);
 
     for (const auto& disk : options.disks)
         if (!fs::exists(disk))
