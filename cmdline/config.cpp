@@ -75,6 +75,10 @@ const std::vector<OptionSpec>& option_table()
          parse_pull_stall_timeout},
         {"b2c.iface", "", ReadIn::network, true, false, "b2c.iface=NAME,dhcp or b2c.iface=NAME,address=A.B.C.D/N",
          parse_iface},
+        {"b2c.wireguard", "", ReadIn::network, true, false,
+         "b2c.wireguard=IFACE,private_key=KEY,address=A.B.C.D/N,peer=KEY[,endpoint=HOST:PORT]"
+         "[,allowed_ips=CIDR;CIDR][,keepalive=SECONDS]",
+         parse_wireguard},
         {"b2c.hostname", "", ReadIn::identity, false, false, "b2c.hostname=NAME", parse_hostname},
         {"b2c.ntp_peer", "", ReadIn::clock, false, false, "b2c.ntp_peer=none|auto|HOST", parse_ntp_peer},
         {"b2c.keymap", "", ReadIn::keymap, false, false, "b2c.keymap=NAME", parse_keymap},
@@ -139,6 +143,12 @@ std::vector<std::string> Config::secrets() const
             add(*volume.fscrypt_key);
         if (volume.encrypt_key)
             add(*volume.encrypt_key);
+    }
+    for (const auto& tunnel : network.wireguard) {
+        add(tunnel.private_key);
+        for (const auto& peer : tunnel.peers)
+            if (peer.preshared_key)
+                add(*peer.preshared_key);
     }
     for (const auto& secret : secrets_on_command_line)
         add(secret);

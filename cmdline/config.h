@@ -62,8 +62,34 @@ struct InterfaceConfig {
     bool forward = false;                  // `forward`
 };
 
+// What a WireGuard key is: the base 64 of 32 bytes (Curve25519, or the
+// preshared key's).
+inline constexpr std::size_t wireguard_key_bytes = 32;
+
+// One peer= group of b2c.wireguard (the sub-options after it, until the next
+// peer=, are its own).
+struct WireguardPeer {
+    std::string public_key;                    // base 64, as written
+    std::optional<std::string> preshared_key;  // `preshared_key=`; secret
+    std::optional<std::string> endpoint_host;  // `endpoint=HOST:PORT`: a name or an IPv4 address
+    std::uint16_t endpoint_port = 0;
+    std::vector<Ipv4Cidr> allowed_ips;    // `allowed_ips=CIDR;CIDR`, each routed through the tunnel
+    std::uint16_t keepalive_seconds = 0;  // `keepalive=`; 0: off
+};
+
+// b2c.wireguard=IFACE,private_key=KEY,address=CIDR,peer=KEY,... (extension).
+struct WireguardConfig {
+    std::string name;
+    std::string private_key;  // base 64, as written; secret
+    Ipv4Cidr address;
+    std::optional<std::uint16_t> listen_port;  // `listen_port=`; none: a port the kernel picks
+    std::vector<WireguardPeer> peers;
+    std::vector<Ipv4Cidr> routes;  // `route=NET/LEN`: more networks through the tunnel
+};
+
 struct NetworkConfig {
     std::vector<InterfaceConfig> interfaces;  // empty: DHCP on every wired interface
+    std::vector<WireguardConfig> wireguard;   // set up after the interfaces, before NTP
     bool kernel_configured = false;           // the kernel's `ip=` was given
     std::string hostname = "boot2container";
     std::optional<std::string> ntp_peer;  // none: no NTP; `auto` gives "pool.ntp.org"

@@ -88,6 +88,26 @@ void describe_network(const NetworkConfig& network, std::string& out)
             parts.emplace_back("forward");
         out += fmt::format("  interface {}: {}\n", iface.name, join(parts, ", "));
     }
+    for (const auto& tunnel : network.wireguard) {
+        out += fmt::format("  wireguard {}: address {}, private key {}{}\n", tunnel.name, tunnel.address.str(), hidden,
+                           tunnel.listen_port ? fmt::format(", listening on port {}", *tunnel.listen_port) : "");
+        for (const auto& peer : tunnel.peers) {
+            std::vector<std::string> parts;
+            if (peer.endpoint_host)
+                parts.push_back(fmt::format("endpoint {}:{}", *peer.endpoint_host, peer.endpoint_port));
+            std::vector<std::string> networks;
+            for (const auto& network : peer.allowed_ips)
+                networks.push_back(network.str());
+            parts.push_back("allowed " + (networks.empty() ? std::string("nothing") : join(networks, " ")));
+            if (peer.keepalive_seconds)
+                parts.push_back(fmt::format("keepalive {} s", peer.keepalive_seconds));
+            if (peer.preshared_key)
+                parts.push_back(fmt::format("preshared key {}", hidden));
+            out += fmt::format("    peer {}: {}\n", peer.public_key, join(parts, ", "));
+        }
+        for (const auto& route : tunnel.routes)
+            out += fmt::format("    route {}\n", route.str());
+    }
     if (network.hostname != NetworkConfig{}.hostname)
         out += fmt::format("  hostname: {}\n", network.hostname);
     if (network.ntp_peer)

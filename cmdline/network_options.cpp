@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cmdline/option_parsing.h"
+#include "common/ipv4_text.h"
 
 namespace b2c::cmdline::detail {
 namespace {
@@ -32,11 +33,6 @@ std::optional<Ipv4Address> ip_value(const SubOption& item, Reporter& report)
     }
 }
 
-std::uint32_t netmask(int prefix_length)
-{
-    return prefix_length == 0 ? 0 : ~std::uint32_t{0} << (32 - prefix_length);
-}
-
 // route=NET/LEN:GW
 std::optional<Route> route_value(const SubOption& item, Reporter& report)
 {
@@ -47,11 +43,9 @@ std::optional<Route> route_value(const SubOption& item, Reporter& report)
             throw std::invalid_argument("no gateway");
         Route route{parse_cidr(std::string_view(text).substr(0, colon)),
                     parse_ipv4(std::string_view(text).substr(colon + 1))};
-        auto mask = netmask(route.destination.prefix_length);
-        if (route.destination.address.host_order & ~mask) {
-            Ipv4Cidr network{{route.destination.address.host_order & mask}, route.destination.prefix_length};
+        if (auto network = without_host_bits_if_set(route.destination)) {
             report.error(
-                fmt::format("route={} has host bits set in its destination (did you mean {}?)", text, network.str()));
+                fmt::format("route={} has host bits set in its destination (did you mean {}?)", text, network->str()));
             return std::nullopt;
         }
         return route;
@@ -64,6 +58,14 @@ std::optional<Route> route_value(const SubOption& item, Reporter& report)
 }
 
 }  // namespace
+
+std::optional<Ipv4Cidr> without_host_bits_if_set(const Ipv4Cidr& network)
+{
+    auto mask = prefix_to_netmask(network.prefix_length);
+    if (!(network.address.host_order & ~mask))
+        return std::nullopt;
+    return Ipv4Cidr{{network.address.host_order & mask}, network.prefix_length};
+}
 
 void parse_iface(std::string_view value, Config& config, Reporter& report)
 {
@@ -131,6 +133,14 @@ void parse_iface(std::string_view value, Config& config, Reporter& report)
     for (const auto& other : config.network.interfaces) {
         if (ok && other.name == iface.name) {
             report.error(fmt::format("{} is configured twice (expected one b2c.iface per interface)", iface.name));
+            ok = false;
+        }
+    }
+    for (const auto& tunnel : config.network.wireguard) {
+        if (ok && tunnel.name == iface.name) {
+            report.error(fmt::format("{} is a b2c.wireguard tunnel (expected b2c.iface for the machine's own "
+                                     "interfaces)",
+                                     iface.name));
             ok = false;
         }
     }

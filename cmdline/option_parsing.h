@@ -60,6 +60,10 @@ private:
     std::string previous_secret_;
 };
 
+// What a NET/LEN with host bits set (10.42.1.1/16) should have been
+// (10.42.0.0/16); nullopt when it has none.
+std::optional<Ipv4Cidr> without_host_bits_if_set(const Ipv4Cidr& network);
+
 bool is_valid_hostname(std::string_view name);
 bool is_http_url(std::string_view url);
 // Letters, digits and the given punctuation, not empty.
@@ -79,6 +83,7 @@ std::optional<std::chrono::seconds> seconds_value(std::string_view value, long l
                                                   std::string_view example, Reporter& report);
 
 void parse_iface(std::string_view value, Config& config, Reporter& report);
+void parse_wireguard(std::string_view value, Config& config, Reporter& report);
 void parse_hostname(std::string_view value, Config& config, Reporter& report);
 void parse_ntp_peer(std::string_view value, Config& config, Reporter& report);
 void parse_keymap(std::string_view value, Config& config, Reporter& report);

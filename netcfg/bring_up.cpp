@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "netcfg/wireguard.h"
+
 namespace b2c::netcfg {
 namespace {
 
@@ -52,6 +54,10 @@ Network bring_up(const cmdline::NetworkConfig& config)
     network.interfaces = configure(config);
     for (const auto& iface : network.interfaces)
         spdlog::info("network up: {} has {}", iface.name, iface.address.str());
+    // After the interfaces (and the DNS servers they brought, for the
+    // endpoints' names), before anything that may need the tunnels.
+    for (const auto& tunnel : config.wireguard)
+        bring_up_wireguard(tunnel);
     network.lease_keepers = keep_leases(config, network.interfaces);
     return network;
 }

@@ -86,6 +86,24 @@ RouteSocket::LinkInfo RouteSocket::link(const std::string& interface)
     return info;
 }
 
+void RouteSocket::add_link(const std::string& interface, const std::string& kind)
+{
+    LinkPtr link(rtnl_link_alloc());
+    if (!link)
+        throw NetworkError("out of memory allocating a netlink link");
+    rtnl_link_set_name(link.get(), interface.c_str());
+    check(rtnl_link_set_type(link.get(), kind.c_str()), fmt::format("cannot make a {} link", kind));
+    int error = rtnl_link_add(socket_.get(), link.get(), NLM_F_CREATE | NLM_F_EXCL);
+    if (error == -NLE_EXIST)
+        throw NetworkError(
+            fmt::format("cannot create network interface {}: an interface has that name already", interface));
+    if (error == -NLE_OPNOTSUPP)
+        throw NetworkError(fmt::format("cannot create network interface {}: this kernel has no {} interfaces "
+                                       "(built without them, or its {} module is not in the modules archive)",
+                                       interface, kind, kind));
+    check(error, fmt::format("cannot create network interface {} ({})", interface, kind));
+}
+
 void RouteSocket::set_link_up(const std::string& interface)
 {
     auto link = get_link(socket_.get(), interface);
@@ -156,36 +174,52 @@ void RouteSocket::replace_default_route(int ifindex, std::uint32_t gateway, bool
     replace_route(ifindex, 0, 0, gateway, on_link, true);
 }
 
-void RouteSocket::replace_route(int ifindex, std::uint32_t destination, int prefix_length, std::uint32_t gateway,
-                                bool on_link, bool from_dhcp)
+// A main-table IPv4 route to destination/prefix_length, and its next hop
+// through interface #ifindex (which the route owns once added).
+static std::pair<RoutePtr, rtnl_nexthop*> route_object(std::uint32_t destination, int prefix_length, int ifindex,
+                                                       unsigned char scope, unsigned char protocol)
 {
     RoutePtr route(rtnl_route_alloc());
     if (!route)
         throw NetworkError("out of memory allocating a netlink route");
     rtnl_route_set_family(route.get(), AF_INET);
     rtnl_route_set_table(route.get(), RT_TABLE_MAIN);
-    rtnl_route_set_scope(route.get(), RT_SCOPE_UNIVERSE);
-    rtnl_route_set_protocol(route.get(), from_dhcp ? RTPROT_DHCP : RTPROT_STATIC);
+    rtnl_route_set_scope(route.get(), scope);
+    rtnl_route_set_protocol(route.get(), protocol);
     rtnl_route_set_type(route.get(), RTN_UNICAST);
     auto dst = ipv4(destination, prefix_length);
     check(rtnl_route_set_dst(route.get(), dst.get()), "cannot set the route destination");
-
-    // The route owns the next hop once added.
     rtnl_nexthop* nexthop = rtnl_route_nh_alloc();
     if (!nexthop)
         throw NetworkError("out of memory allocating a netlink next hop");
     rtnl_route_nh_set_ifindex(nexthop, ifindex);
+    rtnl_route_add_nexthop(route.get(), nexthop);
+    return {std::move(route), nexthop};
+}
+
+void RouteSocket::replace_route(int ifindex, std::uint32_t destination, int prefix_length, std::uint32_t gateway,
+                                bool on_link, bool from_dhcp)
+{
+    auto [route, nexthop] =
+        route_object(destination, prefix_length, ifindex, RT_SCOPE_UNIVERSE, from_dhcp ? RTPROT_DHCP : RTPROT_STATIC);
     auto via = ipv4(gateway, 32);
     rtnl_route_nh_set_gateway(nexthop, via.get());
     if (on_link)
         rtnl_route_nh_set_flags(nexthop, RTNH_F_ONLINK);
-    rtnl_route_add_nexthop(route.get(), nexthop);
 
     const auto what = prefix_length == 0
                           ? std::string("the default route")
                           : fmt::format("the route to {}/{}", ipv4_to_string(destination), prefix_length);
     check(rtnl_route_add(socket_.get(), route.get(), NLM_F_REPLACE),
           fmt::format("cannot add {} via {}", what, ipv4_to_string(gateway)));
+}
+
+void RouteSocket::replace_link_route(int ifindex, std::uint32_t destination, int prefix_length)
+{
+    auto route = route_object(destination, prefix_length, ifindex, RT_SCOPE_LINK, RTPROT_STATIC).first;
+    check(rtnl_route_add(socket_.get(), route.get(), NLM_F_REPLACE),
+          fmt::format("cannot add the route to {}/{} through interface #{}", ipv4_to_string(destination), prefix_length,
+                      ifindex));
 }
 
 }  // namespace b2c::netcfg

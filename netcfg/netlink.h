@@ -27,6 +27,10 @@ public:
     };
     // Throws NetworkError if `interface` does not exist.
     LinkInfo link(const std::string& interface);
+    // A new virtual interface of the kernel's type `kind` ("wireguard"; the
+    // kernel asks modprobe for its module). Throws NetworkError when the
+    // name is taken or the kernel has no such type.
+    void add_link(const std::string& interface, const std::string& kind);
     void set_link_up(const std::string& interface);
     bool has_ipv4_address(int ifindex, std::uint32_t address);
     // Adds address/prefix with its broadcast address; an existing one is replaced.
@@ -41,6 +45,9 @@ public:
     // destination. `from_dhcp` only sets the route's protocol (as `ip route` shows it).
     void replace_route(int ifindex, std::uint32_t destination, int prefix_length, std::uint32_t gateway, bool on_link,
                        bool from_dhcp);
+    // destination/prefix_length straight through interface #ifindex, with
+    // no gateway (a tunnel's routes), replacing a route to the same destination.
+    void replace_link_route(int ifindex, std::uint32_t destination, int prefix_length);
 
 private:
     std::unique_ptr<nl_sock, NlSocketDeleter> socket_;

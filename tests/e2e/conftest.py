@@ -46,7 +46,7 @@ BUSYBOX = "/bin/busybox"
 APPLETS = [
     "sh", "ash", "echo", "cat", "ls", "env", "uname", "sleep", "poweroff", "reboot",
     "halt", "test", "[", "grep", "wget", "nc", "printf", "true", "false", "mkdir",
-    "touch", "id", "hostname", "httpd", "seq", "rm", "mount", "ps", "sync", "ip", "date",
+    "touch", "id", "hostname", "httpd", "seq", "rm", "mount", "ps", "sync", "ip", "date", "ping",
 ]
 
 REG_USER = "b2cuser"
@@ -345,7 +345,9 @@ def auth_registry(session_tmp):
 # --------------------------------------------------------------------------
 # the busybox image
 
-def make_busybox_rootfs_tar(path: pathlib.Path, busybox: str = BUSYBOX):
+def make_busybox_rootfs_tar(path: pathlib.Path, busybox: str = BUSYBOX, files=()):
+    """busybox and its APPLETS, /etc's passwd and group, and `files`: (host
+    path, path in the image) pairs."""
     with tarfile.open(path, "w") as tar:
         for d in ["bin", "dev", "etc", "proc", "root", "sys", "tmp", "var"]:
             info = tarfile.TarInfo(d)
@@ -358,6 +360,8 @@ def make_busybox_rootfs_tar(path: pathlib.Path, busybox: str = BUSYBOX):
             info.type = tarfile.SYMTYPE
             info.linkname = "busybox"
             tar.addfile(info)
+        for source, name in files:
+            tar.add(os.path.realpath(source), arcname=name)
         for name, content in [("etc/passwd", "root:x:0:0:root:/root:/bin/sh\n"),
                               ("etc/group", "root:x:0:\n")]:
             data = content.encode()
@@ -424,6 +428,32 @@ def big_image(session_tmp, podman_store, registry, busybox_image):
     _run(podman_store + ["push", "--tls-verify=false", "--compression-format", "zstd", local])
     _run(podman_store + ["rmi", local])
     return f"--tls-verify=false {registry.guest}/big:latest"
+
+
+def program_and_libraries(program: str) -> list[tuple[str, str]]:
+    """(host path, path in an image) of `program` and of what ldd says it loads."""
+    found = [(program, program.lstrip("/"))]
+    for line in _run(["ldd", program]).splitlines():
+        match = re.search(r"(/\S+) \(0x", line)
+        if match:
+            found.append((match.group(1), match.group(1).lstrip("/")))
+    return found
+
+
+@pytest.fixture(scope="session")
+def wg_tools_image(session_tmp, podman_store, registry):
+    """busybox and the `wg` of wireguard-tools (test-only: the other end of
+    our WireGuard tunnels, configured by the reference tool), as the guest
+    names it."""
+    if not shutil.which("wg"):
+        pytest.fail("wg is missing: apt-get install wireguard-tools")
+    tar = session_tmp / "wg-tools-rootfs.tar"
+    make_busybox_rootfs_tar(tar, files=program_and_libraries(shutil.which("wg")))
+    name = f"{registry.host}/wg-tools:latest"
+    _run(podman_store + ["import", "--change", 'CMD ["/bin/sh"]',
+                         "--change", "ENV PATH=/bin:/sbin:/usr/bin:/usr/sbin", str(tar), name])
+    _run(podman_store + ["push", "--tls-verify=false", name])
+    return f"--tls-verify=false {registry.guest}/wg-tools:latest"
 
 
 @pytest.fixture(scope="session")

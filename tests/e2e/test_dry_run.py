@@ -59,6 +59,7 @@ def test_unknown_option_warns(b2c_init):
     ("b2c.poweroff_delay=soon", "b2c.poweroff_delay"),
     ("b2c.iface=eth0,address=300.1.2.3/24", "b2c.iface"),
     ('b2c.run="-ti reg.example/img', "b2c.run"),
+    ("b2c.wireguard=wg0,private_key=QUFBQQ==,address=10.99.0.2/24,peer=" + "A" * 43 + "=", "b2c.wireguard"),
 ])
 def test_bad_value_fails_naming_the_option(b2c_init, cmdline, option):
     code, out = dry_run(b2c_init, cmdline)
@@ -72,6 +73,19 @@ def test_password_not_printed(b2c_init):
     assert code == 0, why(code, out)
     assert REG_PASSWORD not in out, why(code, out)
     assert "login" in out, why(code, out)
+
+
+def test_wireguard_keys_not_printed(b2c_init, secret_watch):
+    private = "cHJpdmF0ZS1rZXktb2Ytd2cwLWZvci10aGUtdGVzdHM="
+    preshared = "cHJlc2hhcmVkLWtleS1vZi1wZWVyLTEtc2VjcmV0LXg="
+    public = "cHVibGljLWtleS1vZi10aGUtZ2F0ZXdheS1wZWVyLTE="
+    code, out = dry_run(b2c_init, f"b2c.wireguard=wg0,private_key={private},address=10.99.0.2/24,peer={public},"
+                                  f"preshared_key={preshared},endpoint=gw.farm:51820,allowed_ips=10.42.0.0/16 "
+                                  'b2c.run="reg.example/img true"')
+    assert code == 0, why(code, out)
+    assert "wireguard wg0: address 10.99.0.2/24, private key ***" in out, why(code, out)
+    assert f"peer {public}: endpoint gw.farm:51820, allowed 10.42.0.0/16, preshared key ***" in out, why(code, out)
+    # (secret_watch fails the test if either key is in the output.)
 
 
 @pytest.mark.parametrize("name", sorted(CORPUS))
