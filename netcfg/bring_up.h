@@ -24,8 +24,9 @@ struct Network {
 
 // The host name first (DHCP sends it in option 12), the loopback, then the
 // kernel's ip= configuration, b2c.iface, or DHCP on every wired interface;
-// links waited for up to 10 s, leases for up to 10 s. Throws NetworkError
-// naming what could not be configured: the pipeline cannot run.
+// links waited for up to 10 s, leases for up to 10 s; then the tunnels of
+// b2c.wireguard (wireguard.h). Throws NetworkError naming what could not be
+// configured: the pipeline cannot run.
 Network bring_up(const cmdline::NetworkConfig& config);
 
 }  // namespace b2c::netcfg
