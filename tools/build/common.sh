@@ -121,13 +121,15 @@ parse_arch() {  # "$@" of the script: --arch ARCH is the only argument taken
     fi
 }
 
-# The packages that build for B2C_ARCH: NAME:ARCH for a foreign one, with
-# the cross compiler and qemu-user; NAME otherwise.
+# The packages that build for B2C_ARCH: NAME:ARCH, with the cross compiler
+# and qemu-user for a foreign one. Qualified for the machine's own
+# architecture too: once NAME:arm64 is installed (ci/install-deps does with
+# B2C_ARM64=1), dpkg-query answers "installed" for a plain NAME, and the
+# amd64 one would be taken as there when it is not.
 arch_packages() {  # NAME...: prints the package names, one a line
-    if [ -z "$arch_suffix" ]; then
-        printf '%s\n' "$@"
-    else
-        printf '%s\n' "${@/%/:$B2C_ARCH}" "gcc-$triplet" qemu-user-static
+    printf '%s\n' "${@/%/:$B2C_ARCH}"
+    if [ -n "$arch_suffix" ]; then
+        printf '%s\n' "gcc-$triplet" qemu-user-static
     fi
 }
 
