@@ -42,8 +42,9 @@ po::options_description describe(VmOptions& o, std::string& accel, std::string& 
         "guest RAM")("cpus", po::value(&o.cpus)->value_name("N")->default_value(2),
                      "guest CPUs")("accel", po::value(&accel)->value_name("auto|kvm|tcg")->default_value("auto"),
                                    "auto: KVM when it works, else TCG (software emulation)")(
-        "tcg-thread", po::value(&o.tcg_thread)->value_name("multi|single")->default_value("multi"),
-        "with TCG: one host thread per guest CPU (multi) or one for all (single)")(
+        "tcg-thread", po::value(&o.tcg_thread)->value_name("single|multi")->default_value("single"),
+        "with TCG: one host thread for all guest CPUs (single, the default: QEMU 7.2's multi-threaded TCG lets "
+        "a guest hang on kernel code another CPU rewrote) or one per CPU (multi)")(
         "disk", po::value(&o.disks)->value_name("PATH")->composing(), "raw disk image as a virtio disk (repeatable)")(
         "append", po::value(&o.appends)->value_name("OPTIONS")->composing(),
         "b2c options as on a kernel command line, e.g. 'b2c.run=\"-ti alpine\"' (repeatable)")(

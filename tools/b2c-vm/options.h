@@ -22,8 +22,13 @@ struct VmOptions {
     unsigned memory_mib = 2048;
     unsigned cpus = 2;
     Accel accel = Accel::automatic;
-    // TCG: one host thread per vCPU (multi) or one for all (single).
-    std::string tcg_thread = "multi";
+    // TCG: one host thread for all vCPUs (single) or one per vCPU (multi).
+    // Single, unlike QEMU's default: with multi, QEMU 7.2 may keep running
+    // a stale translation of kernel code that another vCPU rewrote (a
+    // static key or tracepoint flipped: int3 first, then the new bytes),
+    // and the guest loops on an int3 long gone, for good (docs/benchmarks.md,
+    // "TCG guest hangs"). Just as fast on these 2-core machines.
+    std::string tcg_thread = "single";
     std::vector<std::string> disks;
     std::vector<std::string> appends;      // b2c options, verbatim
     std::vector<std::string> kernel_args;  // raw kernel parameters, verbatim

@@ -32,7 +32,7 @@ TEST_CASE("defaults")
     CHECK(o.memory_mib == 2048);
     CHECK(o.cpus == 2);
     CHECK(o.accel == Accel::automatic);
-    CHECK(o.tcg_thread == "multi");
+    CHECK(o.tcg_thread == "single");  // not QEMU's default: see options.h
     CHECK(o.timeout_seconds == 0);
     CHECK_FALSE(o.image);
     CHECK_FALSE(o.dry_run);
@@ -44,13 +44,13 @@ TEST_CASE("every option is read, repeatable ones in order")
                     "--cpus",       "4",     "--accel",     "tcg",          "--disk",    "a.img",
                     "--disk",       "b.img", "--append",    "b2c.pipefail", "--append",  "b2c.hostname=x",
                     "--qemu",       "-s",    "--qemu",      "-S",           "--timeout", "60",
-                    "--kernel-arg", "quiet", "--dry-run",   "--tcg-thread", "single"});
+                    "--kernel-arg", "quiet", "--dry-run",   "--tcg-thread", "multi"});
     CHECK(o.kernel == "/k");
     CHECK(o.initramfs == "/i");
     CHECK(o.memory_mib == 512);
     CHECK(o.cpus == 4);
     CHECK(o.accel == Accel::tcg);
-    CHECK(o.tcg_thread == "single");
+    CHECK(o.tcg_thread == "multi");
     CHECK(o.disks == std::vector<std::string>{"a.img", "b.img"});
     CHECK(o.appends == std::vector<std::string>{"b2c.pipefail", "b2c.hostname=x"});
     CHECK(o.qemu_args == std::vector<std::string>{"-s", "-S"});

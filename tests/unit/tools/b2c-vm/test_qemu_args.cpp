@@ -44,7 +44,7 @@ TEST_CASE("QEMU argv for TCG")
     auto argv = qemu_argv(base(), Accel::tcg, "console=ttyS0");
     CHECK(argv.at(0) == "qemu-system-x86_64");
     CHECK(after(argv, "-machine") == "q35");
-    CHECK(after(argv, "-accel") == "tcg,thread=multi");
+    CHECK(after(argv, "-accel") == "tcg,thread=single");
     CHECK(after(argv, "-cpu") == "max");
     CHECK(after(argv, "-m") == "2048");
     CHECK(after(argv, "-smp") == "2");
@@ -67,7 +67,7 @@ TEST_CASE("QEMU argv for an arm64 guest: the virt machine, -cpu max with QEMU's 
     CHECK(argv.at(0) == "qemu-system-aarch64");
     CHECK(after(argv, "-machine") == "virt");
     CHECK(after(argv, "-cpu") == "max,pauth-impdef=on");
-    CHECK(after(argv, "-accel") == "tcg,thread=multi");
+    CHECK(after(argv, "-accel") == "tcg,thread=single");
     // The same devices as on x86: PCI virtio, on the virt machine's PCIe.
     CHECK(after(argv, "-nic") == "user,model=virtio-net-pci");
     auto kvm = qemu_argv(o, Accel::kvm, "x");
