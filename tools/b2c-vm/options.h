@@ -27,7 +27,8 @@ struct VmOptions {
     // a stale translation of kernel code that another vCPU rewrote (a
     // static key or tracepoint flipped: int3 first, then the new bytes),
     // and the guest loops on an int3 long gone, for good (docs/benchmarks.md,
-    // "TCG guest hangs"). Just as fast on these 2-core machines.
+    // "The cause: a stale int3"). It costs speed: the e2e suite takes 40 min
+    // instead of about 30 on these 2-core machines.
     std::string tcg_thread = "single";
     std::vector<std::string> disks;
     std::vector<std::string> appends;      // b2c options, verbatim
