@@ -10,11 +10,46 @@ bool is_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
+// `\"` inside a double quote: a quote character that neither opens nor
+// closes one (Mesa's job templates escape their container commands so).
+bool escaped_quote(std::string_view text, std::size_t at, bool in_quote)
+{
+    return in_quote && text[at] == '\\' && at + 1 < text.size() && text[at + 1] == '"';
+}
+
+// The value with each escaped quote made a plain one, and the quotes
+// around it removed: the last one when the whole parameter was quoted
+// (`"b2c.run=a b"`), both when the value is one quoted span (`="a b"`).
+std::string unquote_value(std::string_view raw, bool whole_quoted)
+{
+    std::string out;
+    std::vector<std::size_t> quotes;  // where the opening and closing quotes are in `out`
+    bool in_quote = whole_quoted;
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        if (escaped_quote(raw, i, in_quote)) {
+            out += raw[++i];
+            continue;
+        }
+        if (raw[i] == '"') {
+            in_quote = !in_quote;
+            quotes.push_back(out.size());
+        }
+        out += raw[i];
+    }
+    bool ends_on_a_quote = !quotes.empty() && quotes.back() + 1 == out.size();
+    if (whole_quoted && ends_on_a_quote)
+        out.pop_back();
+    else if (!whole_quoted && quotes.size() == 2 && quotes[0] == 0 && ends_on_a_quote)
+        out = out.substr(1, out.size() - 2);
+    return out;
+}
+
 }  // namespace
 
 // Mirrors next_arg() of linux/lib/cmdline.c for where a parameter starts
 // and ends: a double quote toggles "inside a quote", white space outside
-// one ends the parameter.
+// one ends the parameter; unlike the kernel, `\"` inside a quote does not
+// end it.
 std::vector<ParamSpan> scan_params(std::string_view text)
 {
     std::vector<ParamSpan> spans;
@@ -32,6 +67,10 @@ std::vector<ParamSpan> scan_params(std::string_view text)
         std::size_t end = span.name_begin;
         for (; end < text.size(); ++end) {
             char c = text[end];
+            if (escaped_quote(text, end, in_quote)) {
+                ++end;
+                continue;
+            }
             if (is_space(c) && !in_quote)
                 break;
             if (c == '=' && span.value_begin == std::string_view::npos)
@@ -61,20 +100,40 @@ std::vector<Param> tokenize_kernel_cmdline(std::string_view cmdline)
             throw SyntaxError(param.name, fmt::format("{}: unterminated double quote (its value runs to the end of the "
                                                       "command line; close the quote)",
                                                       param.name.empty() ? "the command line" : param.name));
-        if (span.value_begin != std::string_view::npos) {
-            std::string_view value = cmdline.substr(span.value_begin, span.end - span.value_begin);
-            bool whole_quoted = cmdline[span.begin] == '"';
-            // `b2c.run="a b"`: the quotes around the whole value go.
-            if (!whole_quoted && value.size() >= 2 && value.front() == '"' && value.find('"', 1) == value.size() - 1)
-                value = value.substr(1, value.size() - 2);
-            else if (whole_quoted && !value.empty() && value.back() == '"')
-                value.remove_suffix(1);
-            param.value = std::string(value);
-        }
+        if (span.value_begin != std::string_view::npos)
+            param.value = unquote_value(cmdline.substr(span.value_begin, span.end - span.value_begin),
+                                        cmdline[span.begin] == '"');
         if (!param.name.empty())
             params.push_back(std::move(param));
     }
     return params;
+}
+
+std::string without_comment_lines(std::string_view file)
+{
+    std::string out;
+    out.reserve(file.size());
+    bool in_quote = false;
+    bool line_start = true;  // only blanks so far on this line, outside a quote
+    for (std::size_t i = 0; i < file.size(); ++i) {
+        char c = file[i];
+        if (line_start && c == '#') {
+            while (i < file.size() && file[i] != '\n')
+                ++i;
+            if (i < file.size())
+                out += '\n';
+            continue;
+        }
+        if (escaped_quote(file, i, in_quote)) {
+            out += file.substr(i++, 2);
+            continue;
+        }
+        if (c == '"')
+            in_quote = !in_quote;
+        line_start = c == '\n' ? !in_quote : line_start && !in_quote && is_space(c);
+        out += c;
+    }
+    return out;
 }
 
 std::vector<std::string> split_shell_words(std::string_view text)

@@ -47,9 +47,19 @@ std::vector<ParamSpan> scan_params(std::string_view text);
 // around a whole value (`b2c.run="a b"`) or a whole parameter are removed.
 // A value that opens with a quote it closes before its end keeps its
 // quotes (`b2c.login="docker.io",username=u`), for the sub-option parsers
-// to read. Throws SyntaxError on an unterminated double quote, naming
-// the parameter.
+// to read. Inside a double quote, `\"` is a quote character that does not
+// end it: the value holds a plain `"` there (Mesa's templates write
+// `b2c.run="... sh -c \"echo hi\""`). Throws SyntaxError on an unterminated
+// double quote, naming the parameter.
 std::vector<Param> tokenize_kernel_cmdline(std::string_view cmdline);
+
+// An extra-args file (b2c.extra_args_url) as farms write it: the command
+// line's syntax over many lines, a value may span lines inside its quotes,
+// and a line whose first non-blank character is `#` outside any quote is a
+// comment (ci-tron's first line `#!jinja2` among them). Returns the text
+// with each comment line blanked (its newline kept), ready for
+// tokenize_kernel_cmdline().
+std::string without_comment_lines(std::string_view file);
 
 // Splits container arguments into words with POSIX-shell quoting (single
 // quotes, double quotes, backslash) and no expansion at all: `$X`, `*`,

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "cmdline/kernel_cmdline.h"
 
 using b2c::cmdline::Param;
@@ -150,4 +152,57 @@ TEST_CASE("scan_params: positions, and an unterminated quote runs to the end")
     CHECK_FALSE(spans[1].unterminated);
     CHECK(spans[2].unterminated);
     CHECK(spans[2].end == text.size());
+}
+
+TEST_CASE("tokenizer: \\\" inside a double-quoted value is a literal quote")
+{
+    // Mesa escapes its container command that way (`replace('"', '\\"')`).
+    auto params = tokenize_kernel_cmdline(
+        R"(b2c.run="-v r:/b docker://h/mesa:1 bash -euc \"tar xf install.tar; ./init.sh\"" quiet)");
+    REQUIRE(params.size() == 2);
+    CHECK(params[0].value == R"(-v r:/b docker://h/mesa:1 bash -euc "tar xf install.tar; ./init.sh")");
+    CHECK(params[1].name == "quiet");
+    // The container's words: the escaped quotes group what they enclose.
+    auto words = b2c::cmdline::split_shell_words(*params[0].value);
+    REQUIRE(words.size() == 6);
+    CHECK(words[5] == "tar xf install.tar; ./init.sh");
+    // A whole quoted parameter, and a value quoted early, likewise.
+    params = tokenize_kernel_cmdline(R"("b2c.run=sh -c \"echo a b\"" b2c.x="a\"b",c)");
+    REQUIRE(params.size() == 2);
+    CHECK(params[0].value == R"(sh -c "echo a b")");
+    CHECK(params[1].value == R"("a"b",c)");
+    // Outside a quote a backslash is left as it is, and a quote still opens one.
+    params = tokenize_kernel_cmdline(R"(b2c.x=a\b b2c.y=\"c d" e)");
+    REQUIRE(params.size() == 3);
+    CHECK(params[0].value == R"(a\b)");
+    CHECK(params[1].value == R"(\"c d")");
+}
+
+TEST_CASE("extra-args file: comment lines go, quoted values may span lines")
+{
+    using b2c::cmdline::without_comment_lines;
+    // ci-tron's shape: `#!jinja2` first, one option a line, a command of two lines.
+    std::string file = "#!jinja2\n"
+                       "b2c.pipefail\n"
+                       "  # an indented comment\n"
+                       "b2c.run=\"--entrypoint sh img -euc 'echo one\n"
+                       "# not a comment: inside the quote\n"
+                       "echo two'\" b2c.x=a#b\n"
+                       "b2c.y=\"c \\\" # d\"\n"
+                       "# last line without a newline";
+    auto text = without_comment_lines(file);
+    CHECK(text.find("jinja2") == std::string::npos);
+    CHECK(text.find("indented") == std::string::npos);
+    CHECK(text.find("last line") == std::string::npos);
+    auto params = tokenize_kernel_cmdline(text);
+    REQUIRE(params.size() == 4);
+    CHECK(params[0].name == "b2c.pipefail");
+    CHECK(params[1].value == "--entrypoint sh img -euc 'echo one\n# not a comment: inside the quote\necho two'");
+    CHECK(params[2].value == "a#b");
+    CHECK(params[3].value == "c \" # d");
+    auto words = b2c::cmdline::split_shell_words(*params[1].value);
+    REQUIRE(words.size() == 5);
+    CHECK(words[4] == "echo one\n# not a comment: inside the quote\necho two");
+    // Line numbers are kept: a comment line leaves its newline.
+    CHECK(std::count(text.begin(), text.end(), '\n') == std::count(file.begin(), file.end(), '\n'));
 }
