@@ -210,9 +210,10 @@ Config with_extra_args(std::string_view kernel_cmdline, std::string_view extra, 
 {
     std::vector<Param> params;
     std::vector<std::string> too_late;
+    auto file = without_comment_lines(extra);
     try {
         params = tokenize_kernel_cmdline(kernel_cmdline);
-        for (auto& param : tokenize_kernel_cmdline(extra)) {
+        for (auto& param : tokenize_kernel_cmdline(file)) {
             auto phase = read_in(param.name);
             if (phase && std::find(done.begin(), done.end(), *phase) != done.end())
                 too_late.push_back(param.name);
@@ -220,7 +221,7 @@ Config with_extra_args(std::string_view kernel_cmdline, std::string_view extra, 
                 params.push_back(std::move(param));
         }
     } catch (const SyntaxError&) {
-        return parse_config(fmt::format("{}\n{}", kernel_cmdline, extra));  // says where it broke
+        return parse_config(fmt::format("{}\n{}", kernel_cmdline, file));  // says where it broke
     }
     auto config = parse_config(params);
     for (const auto& name : too_late)

@@ -179,7 +179,8 @@ struct MachineConfig {
     std::vector<std::string> insmods;   // module names, ".ko" removed
     std::optional<std::string> keymap;  // the console's keyboard layout
     std::chrono::seconds poweroff_delay{0};
-    std::optional<std::vector<std::string>> shutdown_cmd;  // split shell-style
+    // {"sh", "-c", VALUE}: run with a shell and the B2C_PIPELINE_* variables.
+    std::optional<std::vector<std::string>> shutdown_cmd;
     std::optional<std::vector<std::string>> reboot_cmd;
 };
 
@@ -224,7 +225,8 @@ Config parse_config(const std::vector<Param>& params);
 Config parse_config(std::string_view kernel_cmdline);
 
 // The configuration of `kernel_cmdline` followed by the options of an
-// extra-args file (b2c.extra_args_url: the command line's syntax, newlines
+// extra-args file (b2c.extra_args_url: the command line's syntax over many
+// lines, `#` comment lines: without_comment_lines(); newlines
 // count as spaces), parsed once. Options read by the phases in `done` are
 // left out of the file's, each with a warning that it came too late; what
 // those phases used therefore stays as the command line said.

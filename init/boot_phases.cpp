@@ -44,6 +44,14 @@ void read_command_line(Boot& boot)
     spdlog::info("configuration:\n{}", cmdline::describe(boot.config));
 }
 
+void load_named_modules(const std::vector<std::string>& names)
+{
+    ModuleLoader loader;
+    for (const auto& name : names)
+        if (auto loaded = loader.load(name); !loaded)
+            spdlog::warn("module {}: {} (fine if built into the kernel)", name, loaded.error());
+}
+
 void load_modules(Boot& boot)
 {
     if (auto missing = missing_modules(kernel_release())) {
@@ -59,14 +67,29 @@ void load_modules(Boot& boot)
     auto wanted = storage::modules_needed(boot.config.storage);
     const auto& insmods = boot.config.machine.insmods;
     wanted.insert(wanted.end(), insmods.begin(), insmods.end());
-    for (const auto& name : wanted)
-        if (auto loaded = loader.load(name); !loaded)
-            spdlog::warn("module {}: {} (fine if built into the kernel)", name, loaded.error());
+    load_named_modules(wanted);
+}
+
+void bring_up_storage(Boot& boot)
+{
+    // Options of an extra-args file may want modules the modules phase did
+    // not know of (ext4, nfs, ...); loading one twice costs nothing.
+    if (boot.config.network.extra_args_url && !missing_modules(kernel_release()))
+        load_named_modules(storage::modules_needed(boot.config.storage));
+    boot.storage_up = true;
+    boot.storage = storage::bring_up(boot.config.storage);
+}
+
+void set_clock(Boot& boot)
+{
+    boot.clock_set = true;
+    netcfg::set_clock_from_ntp(*boot.config.network.ntp_peer, 5s);
 }
 
 void apply_extra_options(Boot& boot)
 {
-    boot.config = apply_extra_args(boot.kernel_line, *boot.config.network.extra_args_url, read_before("extra_args"));
+    boot.config =
+        apply_extra_args(boot.kernel_line, *boot.config.network.extra_args_url, read_before("extra_args", boot));
     report_session_end(boot.config.machine, false);
     spdlog::info("configuration:\n{}", cmdline::describe(boot.config));
 }
@@ -85,24 +108,30 @@ const std::vector<Phase>& boot_phases()
         {"cmdline", "Command line", std::nullopt, 60s, "the kernel command line has errors", always, read_command_line},
         {"modules", "Kernel modules", ReadIn::modules, 120s, std::nullopt, always, load_modules},
         // e2fsck of a large, damaged cache is the slow part. A cache on NFS
-        // or CIFS comes after the network; a missing cache is never fatal.
+        // or CIFS comes after the network, and so does every cache when an
+        // extra-args file may still bring its options (ci-tron and Mesa keep
+        // b2c.cache_device and b2c.swap there); a missing cache is never fatal.
         {"storage", "Storage", ReadIn::storage, 1800s, std::nullopt,
-         [](const Boot& boot) { return !storage::needs_network(boot.config.storage); },
-         [](Boot& boot) { boot.storage = storage::bring_up(boot.config.storage); }},
+         [](const Boot& boot) {
+             return !storage::needs_network(boot.config.storage) && !boot.config.network.extra_args_url;
+         },
+         bring_up_storage},
         {"network", "Network", ReadIn::network, 180s, "no network", always,
          [](Boot& boot) {
              boot.host_name_set = boot.config.network.hostname;
              boot.network = netcfg::bring_up(boot.config.network);
          }},
-        {"storage", "Storage", ReadIn::storage, 1800s, std::nullopt,
-         [](const Boot& boot) { return storage::needs_network(boot.config.storage); },
-         [](Boot& boot) { boot.storage = storage::bring_up(boot.config.storage); }},
-        // Before any pull: TLS checks certificates against the clock.
+        // Before any pull, and before an https extra-args file: TLS checks
+        // certificates against the clock.
         {"clock", "Clock", ReadIn::clock, 60s, std::nullopt,
-         [](const Boot& boot) { return boot.config.network.ntp_peer.has_value(); },
-         [](Boot& boot) { netcfg::set_clock_from_ntp(*boot.config.network.ntp_peer, 5s); }},
+         [](const Boot& boot) { return boot.config.network.ntp_peer.has_value(); }, set_clock},
         {"extra_args", "Extra options", ReadIn::extra_args, 180s, "the extra options could not be applied",
          [](const Boot& boot) { return boot.config.network.extra_args_url.has_value(); }, apply_extra_options},
+        // What the extra options brought, or what waited for the network.
+        {"storage", "Storage", ReadIn::storage, 1800s, std::nullopt, [](const Boot& boot) { return !boot.storage_up; },
+         bring_up_storage},
+        {"clock", "Clock", ReadIn::clock, 60s, std::nullopt,
+         [](const Boot& boot) { return boot.config.network.ntp_peer.has_value() && !boot.clock_set; }, set_clock},
         {"identity", "Host name", ReadIn::identity, 60s, std::nullopt,
          [](const Boot& boot) { return boot.config.network.hostname != boot.host_name_set; },
          [](Boot& boot) { netcfg::set_hostname(boot.config.network.hostname); }},
@@ -114,11 +143,11 @@ const std::vector<Phase>& boot_phases()
     return phases;
 }
 
-std::vector<cmdline::ReadIn> read_before(std::string_view id)
+std::vector<cmdline::ReadIn> read_before(std::string_view id, const Boot& boot)
 {
     std::vector<cmdline::ReadIn> read;
     for (const auto& phase : boot_phases()) {
-        if (phase.reads)
+        if (phase.reads && phase.wanted(boot))
             read.push_back(*phase.reads);
         if (phase.id == id)
             break;

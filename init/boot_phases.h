@@ -26,6 +26,8 @@ struct Boot {
     storage::Storage storage;   // held until the machine goes down
     netcfg::Network network;    // its leases kept as long
     std::string host_name_set;  // by the network phase: the extra options may change it
+    bool storage_up = false;    // the cache and swap: before the network, or after the extra options
+    bool clock_set = false;     // before the extra options, or after them when they name the peer
 };
 
 struct Phase {
@@ -41,7 +43,9 @@ struct Phase {
 
 const std::vector<Phase>& boot_phases();
 
-// What the phases before `id` read: what an extra-args file comes too late for.
-std::vector<cmdline::ReadIn> read_before(std::string_view id);
+// What the phases up to `id` that `boot` wants read: what an extra-args
+// file comes too late for. A phase that waits for the extra options (the
+// storage of a boot with b2c.extra_args_url) is not among them.
+std::vector<cmdline::ReadIn> read_before(std::string_view id, const Boot& boot);
 
 }  // namespace b2c::init

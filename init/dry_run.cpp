@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cmdline/config.h"
+#include "init/boot_phases.h"
 #include "pipeline/pipeline.h"
 
 namespace b2c::init {
@@ -21,13 +22,24 @@ std::shared_ptr<spdlog::logger> logger_into(std::ostream& out)
     return logger;
 }
 
+// The configuration a boot ends with: the command line's, or the command line
+// and the extra-args file merged after the phases that come before it.
+cmdline::Config configuration(const std::string& kernel_cmdline, const std::optional<std::string>& extra_args)
+{
+    Boot boot;
+    boot.config = cmdline::parse_config(kernel_cmdline);
+    if (!extra_args || boot.config.has_errors())
+        return std::move(boot.config);
+    return cmdline::with_extra_args(kernel_cmdline, *extra_args, read_before("extra_args", boot));
+}
+
 }  // namespace
 
-int dry_run(const std::string& kernel_cmdline, std::ostream& out)
+int dry_run(const std::string& kernel_cmdline, const std::optional<std::string>& extra_args, std::ostream& out)
 {
     auto previous = spdlog::default_logger();
     spdlog::set_default_logger(logger_into(out));
-    auto config = cmdline::parse_config(kernel_cmdline);
+    auto config = configuration(kernel_cmdline, extra_args);
     cmdline::log_diagnostics(config);
     if (config.has_errors()) {
         spdlog::set_default_logger(previous);

@@ -1,13 +1,16 @@
 // b2c-init: the /init of the boot2container initramfs, and its debug CLI.
 //   as PID 1                      boots the machine
 //   as modprobe (a symlink)       loads modules for the kernel's requests
-//   --dry-run [--cmdline STR | --cmdline-file FILE]   checks a command line
+//   --dry-run [--cmdline STR | --cmdline-file FILE] [--extra-args-file FILE]
+//                                 checks a command line (and its extra options)
 #include <unistd.h>
 
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <optional>
+#include <string>
 
 #include <boost/program_options.hpp>
 
@@ -19,14 +22,25 @@ namespace po = boost::program_options;
 
 namespace {
 
+std::optional<std::string> read_file(const std::string& path)
+{
+    std::ifstream file(path);
+    if (!file)
+        return std::nullopt;
+    return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+}
+
 int debug_cli(int argc, char** argv)
 {
-    po::options_description options("Usage: b2c-init --dry-run [--cmdline STR | --cmdline-file FILE]");
+    po::options_description options(
+        "Usage: b2c-init --dry-run [--cmdline STR | --cmdline-file FILE] [--extra-args-file FILE]");
     options.add_options()("help,h", "this help")("dry-run",
                                                  "parse the command line and print the configuration and the podman "
                                                  "command lines a boot would run; runs nothing")(
         "cmdline", po::value<std::string>(), "the kernel command line to check")(
-        "cmdline-file", po::value<std::string>(), "read it from FILE (default: /proc/cmdline)");
+        "cmdline-file", po::value<std::string>(), "read it from FILE (default: /proc/cmdline)")(
+        "extra-args-file", po::value<std::string>(),
+        "the options its b2c.extra_args_url would download, merged as a boot merges them");
     po::variables_map vm;
     try {
         po::store(po::parse_command_line(argc, argv, options), vm);
@@ -39,19 +53,17 @@ int debug_cli(int argc, char** argv)
         std::cout << options << "\nAs PID 1 (the initramfs' /init), b2c-init boots the machine.\n";
         return vm.count("help") ? 0 : 2;
     }
-    std::string line;
-    if (vm.count("cmdline")) {
-        line = vm["cmdline"].as<std::string>();
-    } else {
-        auto path = vm.count("cmdline-file") ? vm["cmdline-file"].as<std::string>() : "/proc/cmdline";
-        std::ifstream file(path);
-        if (!file) {
-            std::cerr << "b2c-init: cannot read " << path << "\n";
-            return 2;
-        }
-        line.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+    std::optional<std::string> line;
+    std::string path = vm.count("cmdline-file") ? vm["cmdline-file"].as<std::string>() : "/proc/cmdline";
+    line = vm.count("cmdline") ? vm["cmdline"].as<std::string>() : read_file(path);
+    std::optional<std::string> extra;
+    if (line && vm.count("extra-args-file"))
+        extra = read_file(path = vm["extra-args-file"].as<std::string>());
+    if (!line || (vm.count("extra-args-file") && !extra)) {
+        std::cerr << "b2c-init: cannot read " << path << "\n";
+        return 2;
     }
-    return b2c::init::dry_run(line, std::cout);
+    return b2c::init::dry_run(*line, extra, std::cout);
 }
 
 }  // namespace
