@@ -1,4 +1,6 @@
 // describe(): the configuration as a person reads it, secrets as ***.
+#include <utility>
+
 #include <fmt/format.h>
 
 #include "cmdline/config.h"
@@ -179,18 +181,11 @@ void describe_machine(const MachineConfig& machine, std::string& out)
         lines += fmt::format("  keymap: {}\n", *machine.keymap);
     if (machine.poweroff_delay.count())
         lines += fmt::format("  poweroff delay: {} s\n", machine.poweroff_delay.count());
-    std::vector<std::string> quoted;
-    if (machine.shutdown_cmd) {
-        for (const auto& word : *machine.shutdown_cmd)
-            quoted.push_back(shell_quote(word));
-        lines += fmt::format("  shutdown command: {}\n", join(quoted, " "));
-    }
-    quoted.clear();
-    if (machine.reboot_cmd) {
-        for (const auto& word : *machine.reboot_cmd)
-            quoted.push_back(shell_quote(word));
-        lines += fmt::format("  reboot command: {}\n", join(quoted, " "));
-    }
+    // As written: the parser made it {"sh", "-c", VALUE}.
+    for (const auto& [what, command] :
+         {std::pair{"shutdown", &machine.shutdown_cmd}, std::pair{"reboot", &machine.reboot_cmd}})
+        if (*command && !(*command)->empty())
+            lines += fmt::format("  {} command: {} (with sh -c)\n", what, (*command)->back());
     out += "machine:\n" + (lines.empty() ? std::string("  defaults\n") : lines);
 }
 

@@ -7,13 +7,24 @@
 namespace b2c::cmdline::detail {
 namespace {
 
+// What the shutdown runs, PID 1 packs in 2 KiB (init/boot_report.h).
+constexpr std::size_t longest_command = 2000;
+
+// The original runs the command with a shell (`eval`), with the pipeline's
+// variables: `echo JOB_RESULT=$B2C_PIPELINE_PREV_CONTAINER_EXIT_CODE;
+// poweroff -f` is a real job. So do we: `sh -c VALUE`. The quoting is
+// checked now, so that a typo is an error at boot, not at the end.
 std::optional<std::vector<std::string>> command_value(std::string_view value, Reporter& report)
 {
     try {
-        auto words = split_shell_words(value);
-        if (!words.empty())
-            return words;
-        report.error("empty command (expected a command line, e.g. \"poweroff -f\")");
+        if (split_shell_words(value).empty())
+            report.error("empty command (expected a command line, e.g. \"poweroff -f\")");
+        else if (value.size() > longest_command)
+            report.error(fmt::format("the command is {} bytes long (expected at most {}: put a script in an image "
+                                     "or a b2c.filesystem and run that)",
+                                     value.size(), longest_command));
+        else
+            return std::vector<std::string>{"sh", "-c", std::string(value)};
     } catch (const SyntaxError& e) {
         report.error(fmt::format("{} (expected a command line with shell quoting)", e.what()));
     }

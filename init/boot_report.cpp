@@ -21,7 +21,7 @@ void pack(char (&out)[2048], const std::optional<std::vector<std::string>>& argv
     std::size_t at = 0;
     for (const auto& word : *argv) {
         if (at + word.size() + 2 > sizeof out)
-            break;  // a command of 2 KiB: the kernel's command line is not longer
+            continue;  // the commands are shorter (cmdline/machine_options.cpp); a long variable goes
         std::memcpy(out + at, word.data(), word.size());
         at += word.size() + 1;
     }
@@ -69,6 +69,11 @@ void report_pipeline(PipelineProgress progress, int status)
     auto& report = boot_report();
     report.status = status;
     report.progress = static_cast<int>(progress);
+}
+
+void report_pipeline_env(const std::vector<std::string>& env)
+{
+    pack(boot_report().pipeline_env, env);
 }
 
 void watch_step(std::string_view step, std::chrono::seconds limit)

@@ -33,6 +33,9 @@ struct BootReport {
     // b2c.shutdown_cmd / b2c.reboot_cmd: words separated by NUL, empty: none.
     char shutdown_cmd[2048] = {};
     char reboot_cmd[2048] = {};
+    // The B2C_PIPELINE_* variables ("NAME=value", NUL-separated) those
+    // commands run with.
+    char pipeline_env[2048] = {};
 };
 
 // The report shared with PID 1 once share_boot_report() ran (PID 1, before
@@ -47,6 +50,9 @@ void report_session_end(bool reboot, std::chrono::seconds poweroff_delay,
 // The same from the options (b2c.poweroff_delay, b2c.shutdown_cmd, b2c.reboot_cmd).
 void report_session_end(const cmdline::MachineConfig& machine, bool reboot);
 void report_pipeline(PipelineProgress progress, int status);
+// The pipeline's variables, for b2c.shutdown_cmd / b2c.reboot_cmd. One that
+// does not fit is left out, the others kept.
+void report_pipeline_env(const std::vector<std::string>& env);
 // The current step must be over within `limit` (0: no limit from now on).
 void watch_step(std::string_view step, std::chrono::seconds limit);
 

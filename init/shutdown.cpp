@@ -11,6 +11,7 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <spdlog/spdlog.h>
@@ -60,11 +61,12 @@ void unmount_all()
     }
 }
 
-void run_custom_command(const std::vector<std::string>& argv)
+void run_custom_command(const std::vector<std::string>& argv, std::vector<std::string> env)
 {
     try {
         Command command;
         command.argv = argv;
+        command.extra_env = std::move(env);
         command.timeout = std::chrono::seconds(60);
         command.capture_output = false;
         auto result = run_command(command);
@@ -99,7 +101,7 @@ void end_session(const std::string& problem)
     }
     auto custom = words(reboot ? report.reboot_cmd : report.shutdown_cmd);
     if (!custom.empty())
-        run_custom_command(custom);
+        run_custom_command(custom, words(report.pipeline_env));
     finish_machine(reboot);
 }
 

@@ -14,6 +14,17 @@ std::string to_string(ShutdownMode mode)
     return "default";
 }
 
+std::vector<std::string> pipeline_env(const Status& status)
+{
+    return {
+        "B2C_PIPELINE_STATUS=" + std::to_string(status.status),
+        "B2C_PIPELINE_FAILED_BY=" + status.failed_by,
+        "B2C_PIPELINE_PREV_CONTAINER=" + status.prev_container,
+        "B2C_PIPELINE_PREV_CONTAINER_EXIT_CODE=" + std::to_string(status.prev_container_exit_code),
+        "B2C_PIPELINE_SHUTDOWN_MODE=" + to_string(status.shutdown_mode),
+    };
+}
+
 std::optional<ShutdownMode> shutdown_request(int exit_code)
 {
     if (exit_code == 129)

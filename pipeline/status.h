@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cmdline/config.h"
 
@@ -20,6 +21,10 @@ struct Status {
     int prev_container_exit_code = 0;
     ShutdownMode shutdown_mode = ShutdownMode::default_mode;
 };
+
+// "B2C_PIPELINE_STATUS=0", ... describing the pipeline so far: given to
+// every container, and to b2c.shutdown_cmd / b2c.reboot_cmd.
+std::vector<std::string> pipeline_env(const Status& status);
 
 // Exit code 129 (SIGHUP) and 130 (SIGINT) are how podman reports a
 // container that called reboot(2) to reboot or to power off.

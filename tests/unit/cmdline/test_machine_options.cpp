@@ -28,18 +28,26 @@ TEST_CASE("b2c.poweroff_delay")
     }
 }
 
-TEST_CASE("b2c.shutdown_cmd and b2c.reboot_cmd are split shell-style")
+TEST_CASE("b2c.shutdown_cmd and b2c.reboot_cmd run with a shell, as the original's eval does")
 {
-    auto config = parse_config(R"(b2c.shutdown_cmd="sh -c 'echo bye; poweroff -f'" b2c.reboot_cmd=reboot)");
+    // valve-infra's 2021 job template.
+    auto config = parse_config(
+        R"(b2c.shutdown_cmd="echo JOB_RESULT=$B2C_PIPELINE_PREV_CONTAINER_EXIT_CODE; poweroff -f" b2c.reboot_cmd=reboot)");
     CHECK(config.diagnostics.empty());
-    CHECK(config.machine.shutdown_cmd == Words{"sh", "-c", "echo bye; poweroff -f"});
-    CHECK(config.machine.reboot_cmd == Words{"reboot"});
+    CHECK(config.machine.shutdown_cmd ==
+          Words{"sh", "-c", "echo JOB_RESULT=$B2C_PIPELINE_PREV_CONTAINER_EXIT_CODE; poweroff -f"});
+    CHECK(config.machine.reboot_cmd == Words{"sh", "-c", "reboot"});
     CHECK_FALSE(parse_config("").machine.shutdown_cmd);
 
+    // The quoting is checked at boot, not when the machine goes down.
     config = parse_config(R"(b2c.reboot_cmd="sh -c 'x")");
     CHECK_FALSE(config.machine.reboot_cmd);
     CHECK(contains(only_error(config), "b2c.reboot_cmd: unterminated single quote"));
     CHECK(contains(only_error(parse_config("b2c.shutdown_cmd=")), "b2c.shutdown_cmd: empty command"));
+    CHECK(contains(only_error(parse_config("b2c.shutdown_cmd=\"  \"")), "b2c.shutdown_cmd: empty command"));
+    config = parse_config("b2c.shutdown_cmd=" + std::string(2001, 'x'));
+    CHECK_FALSE(config.machine.shutdown_cmd);
+    CHECK(contains(only_error(config), "b2c.shutdown_cmd: the command is 2001 bytes long"));
 }
 
 TEST_CASE("b2c.poweroff_delay: at most a day")

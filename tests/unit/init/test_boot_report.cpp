@@ -43,13 +43,24 @@ TEST_CASE("the session's end: the user's commands go through as words")
     CHECK(report.poweroff_delay_seconds == 15);
     CHECK(words(report.shutdown_cmd) == std::vector<std::string>{"poweroff", "-f", "with space"});
     CHECK(words(report.reboot_cmd).empty());
-    // A command too long for the report is cut at a word, never mid-word.
+    // A command too long for the report loses words, never part of one.
     std::vector<std::string> huge(300, "0123456789");
     report_session_end(false, std::chrono::seconds(0), huge, std::nullopt);
     auto kept = words(boot_report().shutdown_cmd);
     CHECK(kept.size() < huge.size());
     for (const auto& word : kept)
         CHECK(word == "0123456789");
+}
+
+TEST_CASE("the session's end: the pipeline's variables, for the user's commands")
+{
+    report_pipeline_env({"B2C_PIPELINE_STATUS=3", "B2C_PIPELINE_FAILED_BY=" + std::string(3000, 'a'),
+                         "B2C_PIPELINE_PREV_CONTAINER_EXIT_CODE=3"});
+    // One too long for the report is left out, the others kept.
+    CHECK(words(boot_report().pipeline_env) ==
+          std::vector<std::string>{"B2C_PIPELINE_STATUS=3", "B2C_PIPELINE_PREV_CONTAINER_EXIT_CODE=3"});
+    report_pipeline_env({});
+    CHECK(words(boot_report().pipeline_env).empty());
 }
 
 TEST_CASE("the runtime summary's sizes are lsblk's")
