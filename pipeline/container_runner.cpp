@@ -46,7 +46,8 @@ std::optional<std::string> create_container(const Runtime& runtime, const cmdlin
             spdlog::info("retrying in {} s (attempt {} of {})", delay.count(), attempt, create_attempts);
             runtime.sleep(delay);
         }
-        if (attempt == create_attempts) {
+        // An image by ID comes from no registry: removing it would lose it.
+        if (attempt == create_attempts && !runs_an_image_id(spec.args)) {
             spdlog::info("freeing the image store before the last attempt");
             runtime.run(prune_all_images_argv(), prune_timeout);
         }
@@ -143,7 +144,7 @@ int run_container(const Runtime& runtime, const cmdline::ContainerSpec& spec, co
         return exit_cannot_run;
     }
     auto result = start_attached(runtime, spec, *id);
-    if (image_looks_damaged(result)) {
+    if (image_looks_damaged(result) && !runs_an_image_id(spec.args)) {
         spdlog::warn("the image of '{}' looks damaged (files missing, as a power cut during its pull leaves it): "
                      "removing the images no container uses and pulling it again, once",
                      text);

@@ -2,17 +2,6 @@
 
 namespace b2c::pipeline {
 
-std::vector<std::string> pipeline_env(const Status& status)
-{
-    return {
-        "B2C_PIPELINE_STATUS=" + std::to_string(status.status),
-        "B2C_PIPELINE_FAILED_BY=" + status.failed_by,
-        "B2C_PIPELINE_PREV_CONTAINER=" + status.prev_container,
-        "B2C_PIPELINE_PREV_CONTAINER_EXIT_CODE=" + std::to_string(status.prev_container_exit_code),
-        "B2C_PIPELINE_SHUTDOWN_MODE=" + to_string(status.shutdown_mode),
-    };
-}
-
 Argv login_argv(const cmdline::RegistryLogin& login)
 {
     Argv argv{"podman", "login"};
@@ -54,7 +43,8 @@ Argv volume_remove_argv(const std::vector<std::string>& volumes)
 
 Argv create_argv(const cmdline::ContainerSpec& spec, const Status& status, bool remove_on_exit)
 {
-    Argv argv{"podman", "create", "--privileged", "--network=host", "--pull=always"};
+    Argv argv{"podman", "create", "--privileged", "--network=host",
+              runs_an_image_id(spec.args) ? "--pull=never" : "--pull=always"};
     if (remove_on_exit)
         argv.emplace_back("--rm");
     for (auto& assignment : pipeline_env(status))

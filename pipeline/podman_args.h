@@ -13,9 +13,6 @@ namespace b2c::pipeline {
 
 using Argv = std::vector<std::string>;
 
-// "B2C_PIPELINE_STATUS=0", ... describing the pipeline so far.
-std::vector<std::string> pipeline_env(const Status& status);
-
 // The password goes through stdin, never on the command line.
 Argv login_argv(const cmdline::RegistryLogin& login);
 
@@ -32,6 +29,8 @@ inline constexpr const char* expiring_volume_label = "b2c.expiration=pipeline_en
 // that the user can override ours. A container created `remove_on_exit`
 // (`--rm`) is removed by the `podman start --attach` that waits for it: a
 // run or a post costs two podman processes, create and start.
+// `--pull=always` (a moving tag is honoured on every boot), but for an image
+// ID: `--pull=never`.
 Argv create_argv(const cmdline::ContainerSpec& spec, const Status& status, bool remove_on_exit);
 Argv start_attached_argv(const std::string& id, bool interactive);
 Argv start_detached_argv(const std::string& id);
@@ -43,6 +42,11 @@ Argv remove_argv(const std::string& id);  // a container already gone is not an 
 // not one (the image); the options of podman run that take a value skip
 // it. An option podman 4.3 does not know is taken as a flag.
 bool opens_stdin(const std::vector<std::string>& run_args);
+
+// Whether the image, read the same way, is an image ID (`sha256:` and 64 hex
+// digits, or the 64 digits alone): one that a store holds (a cache, a
+// shared read-only store) and no registry has. It is never pulled.
+bool runs_an_image_id(const std::vector<std::string>& run_args);
 Argv stop_argv(const std::string& id);
 
 // Pods (b2c.kube, b2c.kube_service): the YAML goes through stdin ("-"), so

@@ -2,6 +2,7 @@
 // flag parser (spf13/pflag) reads it, as far as the image.
 #include <algorithm>
 #include <iterator>
+#include <optional>
 #include <string_view>
 
 #include "pipeline/podman_args.h"
@@ -139,21 +140,35 @@ bool is_true(std::string_view value)
 
 }  // namespace
 
-bool opens_stdin(const std::vector<std::string>& run_args)
-{
+namespace {
+
+struct RunFlags {
     bool interactive = false;
+    std::optional<std::size_t> image_at;  // none: no word after the options
+};
+
+RunFlags read_run_flags(const std::vector<std::string>& run_args)
+{
+    RunFlags flags;
     for (std::size_t i = 0; i < run_args.size(); ++i) {
         std::string_view arg = run_args[i];
-        if (arg == "--" || arg.size() < 2 || arg[0] != '-')
+        if (arg == "--") {
+            if (i + 1 < run_args.size())
+                flags.image_at = i + 1;
+            break;
+        }
+        if (arg.size() < 2 || arg[0] != '-') {
+            flags.image_at = i;
             break;  // the image: the container's own arguments follow
+        }
         if (arg.starts_with("--")) {
             auto name = arg.substr(2);
             auto equals = name.find('=');
             if (equals != std::string_view::npos) {
                 if (name.substr(0, equals) == "interactive")
-                    interactive = is_true(name.substr(equals + 1));
+                    flags.interactive = is_true(name.substr(equals + 1));
             } else if (name == "interactive") {
-                interactive = true;
+                flags.interactive = true;
             } else if (takes_value(name)) {
                 ++i;
             }
@@ -162,10 +177,10 @@ bool opens_stdin(const std::vector<std::string>& run_args)
         for (std::size_t c = 1; c < arg.size(); ++c) {
             if (arg[c] == 'i') {
                 if (c + 1 < arg.size() && arg[c + 1] == '=') {
-                    interactive = is_true(arg.substr(c + 2));
+                    flags.interactive = is_true(arg.substr(c + 2));
                     break;
                 }
-                interactive = true;
+                flags.interactive = true;
             } else if (short_options_with_value.find(arg[c]) != std::string_view::npos) {
                 if (c + 1 == arg.size())
                     ++i;  // `-v X`: the next word is the value
@@ -173,7 +188,31 @@ bool opens_stdin(const std::vector<std::string>& run_args)
             }
         }
     }
-    return interactive;
+    return flags;
+}
+
+bool is_hex_digest(std::string_view text)
+{
+    return text.size() == 64 &&
+           std::ranges::all_of(text, [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+}  // namespace
+
+bool opens_stdin(const std::vector<std::string>& run_args)
+{
+    return read_run_flags(run_args).interactive;
+}
+
+bool runs_an_image_id(const std::vector<std::string>& run_args)
+{
+    auto at = read_run_flags(run_args).image_at;
+    if (!at)
+        return false;
+    std::string_view image = run_args[*at];
+    if (image.starts_with("sha256:"))
+        image.remove_prefix(7);
+    return is_hex_digest(image);
 }
 
 }  // namespace b2c::pipeline

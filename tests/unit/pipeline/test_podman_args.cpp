@@ -38,6 +38,20 @@ TEST_CASE("a run or a post is created --rm: the start that waits for it removes 
     CHECK(argv.back() == "alpine");
 }
 
+TEST_CASE("an image run by its ID is never pulled: no registry has it")
+{
+    using Args = std::vector<std::string>;
+    const std::string id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    for (const auto& args : {Args{"-ti", "sha256:" + id, "check"}, Args{id}, Args{"-v", "r:/r", "--", id},
+                             Args{"-e", "X=sha256", "-w", "/b", id, "sh"}})
+        CHECK(create_argv(spec(args, "by id"), Status{}, true)[4] == "--pull=never");
+    // Names, or an ID in the container's own arguments: pulled as always.
+    for (const auto& args : {Args{"alpine", id}, Args{"-ti", "docker://h/img@sha256:" + id}, Args{id.substr(1)},
+                             Args{"sha256:" + id.substr(0, 12)}, Args{"0123456789ABCDEF" + id.substr(16)},
+                             Args{"-e", id, "alpine"}, Args{}})
+        CHECK(create_argv(spec(args, "by name"), Status{}, true)[4] == "--pull=always");
+}
+
 TEST_CASE("opens_stdin reads -i from podman run's options, never from the image's arguments")
 {
     using Args = std::vector<std::string>;

@@ -151,6 +151,22 @@ TEST_CASE("create is retried, the image store pruned before the last attempt, th
     CHECK(env_has(podman.create_of("a"), "B2C_PIPELINE_PREV_CONTAINER_EXIT_CODE=125"));
 }
 
+TEST_CASE("an image run by ID that cannot be created is retried, its store never pruned")
+{
+    const std::string id = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    fake::Podman podman;
+    podman.missing_images = {id};
+    Config config;
+    config.pipeline.runs = {container(id)};
+    auto status = run_pipeline(config, podman.runtime());
+    auto lines = podman.lines();
+    CHECK(std::count_if(lines.begin(), lines.end(), [](const std::string& l) {
+              return l.rfind("podman create --privileged --network=host --pull=never", 0) == 0;
+          }) == create_attempts);
+    CHECK(std::count(lines.begin(), lines.end(), "podman image prune --all --force") == 0);
+    CHECK(status.status == exit_cannot_run);
+}
+
 TEST_CASE("an image store without space is freed at once for the one last attempt")
 {
     fake::Podman podman;
