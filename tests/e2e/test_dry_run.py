@@ -7,11 +7,15 @@ import subprocess
 import pytest
 
 from conftest import REG_PASSWORD
-from farm_corpus import CORPUS
+from farm_corpus import CORPUS, EXTRA_ARGS
+
+# An image reference as farms write them: [docker://]HOST[:PORT]/PATH[:TAG].
+IMAGE = re.compile(r"(docker://)?([\w.-]+(:\d+)?/)+[\w.-]+(:[\w.-]+)?")
 
 
-def dry_run(b2c_init, cmdline):
-    r = subprocess.run([str(b2c_init), "--dry-run", "--cmdline", cmdline],
+def dry_run(b2c_init, cmdline, extra_args_file=None):
+    extra = ["--extra-args-file", str(extra_args_file)] if extra_args_file else []
+    r = subprocess.run([str(b2c_init), "--dry-run", "--cmdline", cmdline, *extra],
                        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, text=True, timeout=30)
     return r.returncode, r.stdout
@@ -89,17 +93,53 @@ def test_wireguard_keys_not_printed(b2c_init, secret_watch):
 
 
 @pytest.mark.parametrize("name", sorted(CORPUS))
-def test_farm_job_lines_are_accepted_as_they_are(b2c_init, name):
-    """The command lines farms send (farm_corpus.py): no error, no warning,
-    and the plan shows every container with its image."""
+def test_farm_job_lines_are_accepted_as_they_are(b2c_init, name, tmp_path):
+    """The command lines farms send (farm_corpus.py), with the extra-args
+    file their farm serves: no error, no warning, and the plan shows every
+    container with its image."""
     line = CORPUS[name]
-    code, out = dry_run(b2c_init, line)
+    extra_args_file = None
+    if name in EXTRA_ARGS:
+        extra_args_file = tmp_path / "b2c-extra-args"
+        extra_args_file.write_text(EXTRA_ARGS[name])
+    code, out = dry_run(b2c_init, line, extra_args_file)
     assert code == 0, why(code, out)
     complaints = [l for l in out.splitlines() if l.startswith(("error:", "warning:"))]
     assert not complaints, why(code, out)
-    containers = re.findall(r'b2c\.(?:container|run)="([^"]*)"', line)
-    creates = [l for l in out.splitlines() if l.startswith("podman create")]
+    text = line + " " + EXTRA_ARGS.get(name, "")
+    containers = re.findall(r'b2c\.(?:container|run)="((?:[^"\\]|\\.)*)"', text)
+    # The runs' creates (--rm), in order; the services' come first, without it.
+    creates = [l for l in out.splitlines() if l.startswith("podman create") and " --rm " in l]
     assert len(creates) == len(containers), why(code, out)
     for create, container in zip(creates, containers):
-        image = next(w for w in container.split() if w.startswith(("docker://", "registry.local/")))
+        image = next(w for w in container.split() if IMAGE.fullmatch(w))
         assert image in create, why(code, out)
+
+
+def test_farm_commands_reach_podman_as_the_farm_quoted_them(b2c_init, tmp_path):
+    """Mesa's escaped quotes and ci-tron's command of two lines each give
+    the container one argument; the cache and swap of a file are taken."""
+    extra = tmp_path / "mesa-args"
+    extra.write_text(EXTRA_ARGS["mesa_2024"])
+    code, out = dry_run(b2c_init, CORPUS["mesa_2024"], extra)
+    assert code == 0, why(code, out)
+    assert any(l.endswith("docker://10.42.0.1:8002/mesa/test:1 bash -euc "
+                          "'tar xf install.tar; ./install/common/init-stage2.sh'") for l in out.splitlines()), \
+        why(code, out)
+    extra = tmp_path / "citron-args"
+    extra.write_text(EXTRA_ARGS["citron_2025"] + "b2c.cache_device=reset b2c.swap=1G\n")
+    code, out = dry_run(b2c_init, "b2c.extra_args_url=http://10.42.0.1:8080/job/b2c-extra-args", extra)
+    assert code == 0, why(code, out)
+    assert "--entrypoint sh 10.42.0.1:8002/ci/image-under-test:latest -euc 'echo one\necho two'" in out, \
+        why(code, out)
+    assert re.search(r"^  cache: reset", out, re.M), why(code, out)
+    assert not re.search(r"^(error|warning):", out, re.M), why(code, out)
+
+
+def test_an_image_run_by_id_is_not_pulled(b2c_init):
+    image_id = "4f" * 32
+    code, out = dry_run(b2c_init, f'b2c.run="-ti sha256:{image_id} check" b2c.run="-ti {image_id}"')
+    assert code == 0, why(code, out)
+    creates = [l for l in out.splitlines() if l.startswith("podman create")]
+    assert len(creates) == 2 and all("--pull=never" in l and "--pull=always" not in l for l in creates), \
+        why(code, out)

@@ -13,10 +13,12 @@ import tarfile
 import pytest
 
 from conftest import _run, make_busybox_rootfs_tar
-from farm_corpus import CI_JOB, GATEWAY, KEY, REGISTRATION, S3_JOB, for_qemu
+from farm_corpus import (CACHE_RESET, CI_JOB, GATEWAY, KEY, QUALIFICATION_2021, REGISTRATION, S3_JOB,
+                         for_qemu)
+from file_server import FileServer
 from test_ntp import chronyd  # noqa: F401 (a fixture)
 from test_pipeline import lines
-from test_storage import disks, raw_disk
+from test_storage import disk_contains, disks, raw_disk
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent.parent / "host"))
 from s3servers import S3rverServer  # noqa: E402
@@ -32,9 +34,15 @@ SCRIPTS = {
                 "echo gateway-volumes-$((3+4)); exit 3",
     "entrypoint": "pwd; echo result-$((6*7)) > /job/results.txt; mkdir -p /job/logs; echo log > /job/logs/run.log; "
                   "cat /traces/previous.txt; echo test-env-done-$((1+1))",
+    # ci-tron's interactive session enters with --entrypoint=bash.
+    "bin/bash": 'exec /bin/sh "$@"',
+    # The farm's monitoring service: runs until the pipeline stops it.
+    "bin/telegraf": "echo telegraf-up-$((2*3)); exec sleep 3600",
 }
 REPOSITORIES = ["infra/machine_registration:latest", "infra/machine-registration:latest", "tests/mesa:12345",
-                "gateway:latest", "user/test-env:latest"]
+                "gateway:latest", "user/test-env:latest", "ci/machine-registration:latest",
+                "ci/image-under-test:latest", "mesa/test:1"]
+SERVICE_REPOSITORIES = ["ci/telegraf:latest"]
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +65,11 @@ def farm_images(session_tmp, podman_store, registry, busybox_image):
         if name != first:
             _run(podman_store + ["tag", first, name])
         _run(podman_store + ["push", "--tls-verify=false", name])
+    for repository in SERVICE_REPOSITORIES:
+        name = f"{registry.host}/{repository}"
+        _run(podman_store + ["import", "--change", 'CMD ["/bin/telegraf"]',
+                             "--change", "ENV PATH=/bin:/sbin:/usr/bin:/usr/sbin", str(tar), name])
+        _run(podman_store + ["push", "--tls-verify=false", name])
     return registry.port
 
 
@@ -67,13 +80,19 @@ def s3(tmp_path):
     server.stop()
 
 
-def farm_line(line, farm_images, chronyd, s3_port=9):  # noqa: F811
-    return for_qemu(line, farm_images, chronyd, s3_port)
+def farm_line(line, farm_images, chronyd, s3_port=9, files_port=9, proxy_port=9):  # noqa: F811
+    return for_qemu(line, farm_images, chronyd, s3_port, files_port, proxy_port)
+
+
+# ci-tron's default end of session: the kernel's own last line, printed at
+# KERN_EMERG (so with `quiet` too), with printk's time stamp.
+KERNEL_LAST_LINE = re.compile(rb"^\[[\d \.]{12}\] reboot: .*$", re.M)
 
 
 def assert_success_as_a_farm_sees_it(r):
     assert r.executor_saw_success(), r.why("no line matches the executors' success regex")
     assert r.executor_saw_session_end(), r.why("no line matches the executors' session-end regex")
+    assert KERNEL_LAST_LINE.search(r.raw), r.why("no line matches ci-tron's end-of-session regex (the kernel's)")
     assert r.code == 0, r.why()
 
 
@@ -99,6 +118,8 @@ def test_gateway_whose_container_fails(boot, farm_images, chronyd, tmp_path):  #
     assert r.executor_status() == 3, r.why("expected 'Execution is over, pipeline status: 3\\r'")
     assert not r.executor_saw_success(), r.why()
     assert r.executor_saw_session_end(), r.why()
+    # `quiet` on this line: the kernel's own last line is still printed.
+    assert re.search(rb"^\[[\d \.]{12}\] reboot: Power down\r?$", r.raw, re.M), r.why("the kernel's 'reboot: Power down'")
     assert r.code == 3, r.why()
 
 
@@ -121,3 +142,49 @@ def test_job_whose_results_go_to_s3_while_it_runs(boot, farm_images, chronyd, s3
     # b2c.poweroff_delay=15 comes after the session-end line.
     end = r.after("It's now safe to turn off your computer")
     assert "powering off in 15 s" in end, r.why()
+
+
+def test_cache_reset_job_with_no_container(boot, tmp_path):
+    """ci-tron's cache reset: nothing to run, yet the job's success line;
+    the cache made afresh (loglevel=6: the kernel's last line too)."""
+    disk = raw_disk(tmp_path)
+    r = boot(CACHE_RESET, timeout=300, extra=disks(disk))
+    assert "no container to run" in r.text, r.why()
+    assert re.search(r"(mke2fs|format)", r.text, re.I), r.why("reset should format a B2C_CACHE partition")
+    assert_success_as_a_farm_sees_it(r)
+    assert "powering off in 15 s" in r.after("It's now safe to turn off your computer"), r.why()
+    assert disk_contains(disk, b"B2C_CACHE"), r.why("the disk should hold the new B2C_CACHE file system")
+
+
+def test_qualification_loop_of_2021_reports_through_its_shutdown_command(boot, farm_images, chronyd,
+                                                                         tmp_path):  # noqa: F811
+    """valve-infra's qualification loop: the job's result comes from
+    b2c.shutdown_cmd, run with a shell and the pipeline's variables; its
+    `poweroff -f` (busybox's) ends the machine."""
+    r = boot(farm_line(QUALIFICATION_2021, farm_images, chronyd), timeout=300, extra=disks(raw_disk(tmp_path)))
+    assert lines(r.text, "checked-43"), r.why("the registration container should run")
+    # The shell expanded the variable: the command line holds only its name.
+    assert lines(r.text, r"JOB_RESULT=0\r?"), r.why("the shutdown command should print JOB_RESULT=0")
+    assert_success_as_a_farm_sees_it(r)
+
+
+def test_cache_and_swap_from_the_extra_args_file(boot, farm_images, tmp_path):
+    """Mesa's template keeps b2c.cache_device on the kernel line only to work
+    around a limit of the original: from the file, the cache and swap work."""
+    files = FileServer({"/job/b2c-extra-args": (
+        "#!jinja2\n"
+        "b2c.cache_device=auto\n"
+        "b2c.swap=32M\n"
+        f'b2c.run="--tls-verify=false --entrypoint sh 10.0.2.2:{farm_images}/ci/image-under-test:latest -euc '
+        "'echo in-the-job-$((1+1))\n"
+        "echo swaps-$(grep -c swapfile /proc/swaps)'\"\n")})
+    try:
+        r = boot(f"b2c.extra_args_url={files.url('/job/b2c-extra-args')}", timeout=300,
+                 extra=disks(raw_disk(tmp_path)))
+    finally:
+        files.stop()
+    assert lines(r.text, "in-the-job-2"), r.why("the job should run")
+    assert re.search(r"cache: /dev/vda1 mounted on /storage", r.text), r.why("the file's cache should be mounted")
+    assert lines(r.text, "swaps-1"), r.why("the swap file named in the file should be on")
+    assert not re.search(r"comes too late", r.text), r.why("nothing of this file is too late")
+    assert r.code == 0, r.why()
