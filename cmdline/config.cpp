@@ -85,7 +85,7 @@ const std::vector<OptionSpec>& option_table()
         {"b2c.extra_args_url", "", ReadIn::extra_args, false, false, "b2c.extra_args_url=URL", parse_extra_args_url},
         {"b2c.cache_device", "", ReadIn::storage, false, false, "b2c.cache_device=none|auto|reset|/dev/NAME|FSNAME",
          parse_cache_device},
-        {"b2c.swap", "", ReadIn::storage, false, false, "b2c.swap=SIZE", parse_swap},
+        {"b2c.swap", "", ReadIn::storage, false, false, "b2c.swap=SIZE|/dev/NAME[,swappiness=N]", parse_swap},
         {"b2c.filesystem", "", ReadIn::pipeline, true, false, "b2c.filesystem=NAME,src=SOURCE[,type=TYPE][,opts=A|B]",
          parse_filesystem},
         {"b2c.volume", "", ReadIn::pipeline, true, false, "b2c.volume=NAME[,...]", parse_volume},

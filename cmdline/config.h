@@ -158,7 +158,9 @@ struct VolumeConfig {
 
 struct StorageConfig {
     CacheDevice cache;
-    std::optional<std::uint64_t> swap_bytes;  // b2c.swap=SIZE
+    std::optional<std::uint64_t> swap_bytes;  // b2c.swap=SIZE: a swap file on the cache
+    std::string swap_device;                  // b2c.swap=/dev/X: a block device given to swap
+    std::optional<unsigned> swappiness;       // b2c.swap=...,swappiness=N (0-200)
     std::vector<FilesystemConfig> filesystems;
     std::vector<VolumeConfig> volumes;
     std::vector<S3Alias> s3_aliases;

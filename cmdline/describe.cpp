@@ -160,8 +160,13 @@ void describe_storage(const StorageConfig& storage, std::string& out)
 {
     out += "storage:\n";
     out += fmt::format("  cache: {}\n", cache(storage.cache));
-    if (storage.swap_bytes)
-        out += fmt::format("  swap: {} bytes\n", *storage.swap_bytes);
+    const auto swappiness = storage.swappiness ? fmt::format(", swappiness {}", *storage.swappiness) : "";
+    if (!storage.swap_device.empty())
+        out += fmt::format("  swap: the device {}{}\n", storage.swap_device, swappiness);
+    else if (storage.swap_bytes)
+        out += fmt::format("  swap: {} bytes in a file on the cache{}\n", *storage.swap_bytes, swappiness);
+    else if (storage.swappiness)
+        out += fmt::format("  swap: none{}\n", swappiness);
     for (const auto& fs : storage.filesystems)
         out +=
             fmt::format("  filesystem {}: src {}{}{}\n", fs.name, fs.source, fs.type.empty() ? "" : ", type " + fs.type,

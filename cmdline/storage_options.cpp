@@ -31,6 +31,16 @@ bool is_filesystem_type(std::string_view type)
     return is_simple_name(type, "_.") && type.front() != '.' && type.find("..") == std::string_view::npos;
 }
 
+bool is_size(std::string_view text)
+{
+    try {
+        parse_size(text);
+        return true;
+    } catch (const std::invalid_argument&) {
+        return false;
+    }
+}
+
 }  // namespace
 
 void parse_cache_device(std::string_view value, Config& config, Reporter& report)
@@ -53,23 +63,74 @@ void parse_cache_device(std::string_view value, Config& config, Reporter& report
                                  value));
 }
 
+// b2c.swap=SIZE|/dev/NAME[,swappiness=N]: all or nothing (an error leaves
+// the earlier b2c.swap as it was).
 void parse_swap(std::string_view value, Config& config, Reporter& report)
 {
-    try {
-        auto bytes = parse_size(value);
-        if (bytes > max_swap_bytes) {
-            report.error(fmt::format("'{}' is too big (a swap file holds at most 16T)", value));
-            return;
-        }
-        if (bytes == 0)
-            config.storage.swap_bytes.reset();  // b2c.swap=0: no swap
-        else
-            config.storage.swap_bytes = bytes;
-    } catch (const std::invalid_argument&) {
-        report.error(fmt::format("'{}' is not a size (expected a number with an optional unit K, M, G or T, "
-                                 "e.g. b2c.swap=8G)",
-                                 value));
+    constexpr const char* forms = "b2c.swap=SIZE or b2c.swap=/dev/NAME, then optionally ,swappiness=N";
+    auto sub = parse_sub_options(value);
+    if (sub.head.empty()) {
+        report.error(fmt::format("no size or device given (expected {}, e.g. b2c.swap=8G,swappiness=60)", forms));
+        return;
     }
+    bool ok = true;
+    std::optional<std::uint64_t> bytes;
+    std::string device;
+    if (sub.head.starts_with("/dev/")) {
+        if (is_device_path(sub.head))
+            device = sub.head;
+        else {
+            report.error(fmt::format("'{}' is not a block device path (expected /dev/NAME, e.g. /dev/nbd1)", sub.head));
+            ok = false;
+        }
+    } else {
+        try {
+            bytes = parse_size(sub.head);
+            if (*bytes > max_swap_bytes) {
+                report.error(fmt::format("'{}' is too big (a swap file holds at most 16T)", sub.head));
+                ok = false;
+            }
+        } catch (const std::invalid_argument&) {
+            report.error(fmt::format("'{}' is not a size (expected a number with an optional unit K, M, G or T, "
+                                     "e.g. b2c.swap=8G, or a block device /dev/NAME)",
+                                     sub.head));
+            ok = false;
+        }
+    }
+    std::optional<unsigned> swappiness;
+    SubOptionWalker walker(report, "swappiness=");
+    for (const auto& item : sub.items) {
+        if (item.key == "swappiness") {
+            if (!walker.needs_value(item, ok))
+                continue;
+            const auto& text = *item.value;
+            const bool digits =
+                text.size() <= 3 && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+            if (digits && std::stoul(text) <= 200) {
+                swappiness = static_cast<unsigned>(std::stoul(text));
+            } else {
+                report.error(fmt::format("swappiness={} is not a whole number from 0 to 200 (the kernel's range; "
+                                         "60 is its default)",
+                                         text));
+                ok = false;
+            }
+        } else if (!item.value && (item.key.starts_with("/dev/") || is_size(item.key))) {
+            // "8G,8G", "8G,/dev/vdb": a second swap where one is allowed.
+            report.error(
+                fmt::format("'{}' after '{}': one size or one device only (expected {})", item.key, sub.head, forms));
+            ok = false;
+        } else {
+            walker.unknown(item);
+        }
+    }
+    if (!ok)
+        return;
+    auto& storage = config.storage;
+    storage.swap_bytes.reset();  // b2c.swap=0: no swap file
+    if (bytes && *bytes > 0)
+        storage.swap_bytes = bytes;
+    storage.swap_device = device;
+    storage.swappiness = swappiness;
 }
 
 void parse_filesystem(std::string_view value, Config& config, Reporter& report)

@@ -258,6 +258,28 @@ FilesystemInfo probe_filesystem(const std::string& path)
     return probe_superblocks(fd.get(), 0, 0, path);
 }
 
+std::vector<Signature> list_signatures(const std::string& path)
+{
+    auto fd = open_read_only(path);
+    auto probe = new_probe(fd.get(), 0, 0, path);
+    blkid_probe_enable_superblocks(probe.get(), 1);
+    blkid_probe_set_superblocks_flags(probe.get(), superblock_flags | BLKID_SUBLKS_MAGIC | BLKID_SUBLKS_BADCSUM);
+    blkid_probe_enable_partitions(probe.get(), 1);
+    blkid_probe_set_partitions_flags(probe.get(), BLKID_PARTS_MAGIC);
+    std::vector<Signature> found;
+    int rc = 0;
+    // One signature per call, every prober of every chain in turn.
+    while ((rc = blkid_do_probe(probe.get())) == 0) {
+        if (auto table = lookup(probe.get(), "PTTYPE"); !table.empty())
+            found.push_back({table, "partition table", lookup(probe.get(), "PTUUID")});
+        else
+            found.push_back({lookup(probe.get(), "TYPE"), lookup(probe.get(), "USAGE"), lookup(probe.get(), "UUID")});
+    }
+    if (rc < 0)
+        throw std::runtime_error(fmt::format("libblkid cannot probe {}", path));
+    return found;
+}
+
 std::vector<LabelMatch> find_by_label(const std::vector<Disk>& disks, std::string_view label)
 {
     std::vector<LabelMatch> matches;

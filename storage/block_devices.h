@@ -43,6 +43,18 @@ Disk probe_disk(const std::string& name, const DiskScan& scan = {});
 // Throws std::runtime_error when it cannot be opened or probed.
 FilesystemInfo probe_filesystem(const std::string& path);
 
+// One signature libblkid recognises on a device, as wipefs lists them.
+struct Signature {
+    std::string type;   // "ext4", "swap", "gpt", "linux_raid_member", ...
+    std::string usage;  // "filesystem", "raid", "crypto", "other"; "partition table" for a table
+    std::string uuid;
+};
+// Every signature on the block device (or file) `path`: file systems, swap
+// areas, RAID/LVM members, encryption headers, partition tables, also
+// those with a bad checksum. Empty: a blank device. Throws
+// std::runtime_error when it cannot be opened or probed.
+std::vector<Signature> list_signatures(const std::string& path);
+
 // A file system labelled `label`: on partition `partition` of disks[disk],
 // or on the whole disk when `partition` is empty.
 struct LabelMatch {

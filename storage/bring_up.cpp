@@ -7,6 +7,7 @@
 
 #include "common/errors.h"
 #include "storage/fs_type.h"
+#include "storage/swap_device.h"
 
 namespace b2c::storage {
 namespace {
@@ -61,6 +62,22 @@ bool needs_network(const cmdline::StorageConfig& config)
 Storage bring_up(const cmdline::StorageConfig& config)
 {
     Storage storage;
+    // A swap device needs no cache, and goes first: `auto` must not take a
+    // blank disk meant for swap (once a swap area, `auto` leaves it alone).
+    if (!config.swap_device.empty()) {
+        try {
+            storage.swap.emplace(swap_on_device(config.swap_device, std::chrono::seconds(10)));
+        } catch (const std::exception& e) {
+            spdlog::error("b2c.swap: {}; going on without swap", e.what());
+        }
+    }
+    if (config.swappiness) {
+        try {
+            set_swappiness(*config.swappiness);
+        } catch (const std::exception& e) {
+            spdlog::error("b2c.swap: {}; the kernel's swappiness is left as it was", e.what());
+        }
+    }
     if (auto cache = setup_cache(config))
         storage.cache.emplace(std::move(*cache));
     else
@@ -72,7 +89,7 @@ Storage bring_up(const cmdline::StorageConfig& config)
         return storage;
     }
     try {
-        storage.swap.emplace(storage.cache->mount_point() + "/swapfile", *config.swap_bytes);
+        storage.swap.emplace(SwapArea::file(storage.cache->mount_point() + "/swapfile", *config.swap_bytes));
     } catch (const std::exception& e) {
         spdlog::error("b2c.swap: {}; going on without swap", e.what());
     }

@@ -1,6 +1,6 @@
 // storage's public header for the boot: the modules storage will want,
 // whether it must wait for the network, and bringing up the cache (or
-// podman's store in RAM) and the swap file on it. (The pipeline's volumes
+// podman's store in RAM) and swap. (The pipeline's volumes
 // use storage's two other public headers: mounts.h and fscrypt.h; S3 is a
 // library of its own, storage/s3/mirror.h.)
 #pragma once
@@ -15,10 +15,10 @@
 
 namespace b2c::storage {
 
-// Held until the machine goes down; the swap file goes first.
+// Held until the machine goes down; the swap area goes first.
 struct Storage {
     std::optional<Cache> cache;
-    std::optional<SwapFile> swap;  // declared last: destroyed first
+    std::optional<SwapArea> swap;  // declared last: destroyed first
 };
 
 // The kernel modules the storage of `config` will want: overlay (podman's
@@ -30,10 +30,10 @@ std::vector<std::string> modules_needed(const cmdline::StorageConfig& config);
 // CIFS): it comes up after the network.
 bool needs_network(const cmdline::StorageConfig& config);
 
-// The cache as b2c.cache_device says (or podman's image store on a tmpfs
-// without one), then b2c.swap on it. A missing cache is never fatal: the
-// boot goes on in RAM, and says why. Throws only when even the store in
-// RAM cannot be made.
+// b2c.swap's device and swappiness, the cache as b2c.cache_device says (or
+// podman's image store on a tmpfs without one), then b2c.swap's file on
+// it. A missing cache or swap is never fatal: the boot goes on (in RAM),
+// and says why. Throws only when even the store in RAM cannot be made.
 Storage bring_up(const cmdline::StorageConfig& config);
 
 }  // namespace b2c::storage

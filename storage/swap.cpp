@@ -6,10 +6,12 @@
 #include <sys/swap.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -60,22 +62,11 @@ private:
     std::string path_;
 };
 
-void write_all(int fd, const std::vector<std::uint8_t>& data, const std::string& path)
+std::string swapon_error(const std::string& path, bool is_file, int err)
 {
-    std::size_t done = 0;
-    while (done < data.size()) {
-        auto n = ::pwrite(fd, data.data() + done, data.size() - done, static_cast<off_t>(done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            throw std::runtime_error(
-                fmt::format("cannot write the swap header of {}: {}", path, n < 0 ? error_text(errno) : "short write"));
-        done += static_cast<std::size_t>(n);
-    }
-}
-
-std::string swapon_error(const std::string& path, int err)
-{
+    if (err == EINVAL && !is_file)
+        return fmt::format("the kernel does not accept its swap header ({}): made for another page size?",
+                           error_text(err));
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     auto type = fd ? file_system_type(fd.get()) : std::string("unknown");
     switch (err) {
@@ -87,22 +78,44 @@ std::string swapon_error(const std::string& path, int err)
     case EPERM:
         return fmt::format("swapon refused ({}): it needs CAP_SYS_ADMIN, and the file must not be in use",
                            error_text(err));
-    case EBUSY: return "it is already in use as swap";
+    case EBUSY: return is_file ? "it is already in use as swap" : "it is already in use (as swap, or mounted)";
     default: return error_text(err);
     }
 }
 
 }  // namespace
 
-void create_swap_file(const std::string& path, std::uint64_t bytes)
+void write_swap_header(int fd, std::uint64_t bytes, const std::string& what)
 {
     const auto page_size = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    bytes = std::min<std::uint64_t>(bytes, (std::uint64_t{1} << 32) * page_size);  // what the header can count
     std::vector<std::uint8_t> header;
     try {
         header = make_swap_header(bytes, page_size, random_uuid());
     } catch (const std::invalid_argument& e) {
-        throw std::runtime_error(fmt::format("cannot make the swap file {}: {}", path, e.what()));
+        throw std::runtime_error(fmt::format("cannot make a swap area of {}: {}", what, e.what()));
     }
+    std::size_t done = 0;
+    while (done < header.size()) {
+        auto n = ::pwrite(fd, header.data() + done, header.size() - done, static_cast<off_t>(done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            throw std::runtime_error(
+                fmt::format("cannot write the swap header of {}: {}", what, n < 0 ? error_text(errno) : "short write"));
+        done += static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd) != 0)
+        throw std::runtime_error(fmt::format("cannot sync the swap header of {}: {}", what, error_text(errno)));
+}
+
+void create_swap_file(const std::string& path, std::uint64_t bytes)
+{
+    const auto page_size = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    if (bytes / page_size < min_swap_pages)
+        throw std::runtime_error(fmt::format("cannot make the swap file {}: {} bytes is too small: at least {} pages "
+                                             "of {} bytes",
+                                             path, bytes, min_swap_pages, page_size));
     const std::uint64_t size = bytes / page_size * page_size;
 
     if (::unlink(path.c_str()) == 0)
@@ -130,43 +143,50 @@ void create_swap_file(const std::string& path, std::uint64_t bytes)
         throw std::runtime_error(
             fmt::format("cannot allocate {} for the swap file {}: {}", format_bytes(size), path, error_text(err)));
     }
-    write_all(fd.get(), header, path);
-    if (::fsync(fd.get()) != 0)
-        throw std::runtime_error(fmt::format("cannot sync the swap file {}: {}", path, error_text(errno)));
+    write_swap_header(fd.get(), size, path);
     guard.keep();
 }
 
-SwapFile::SwapFile(const std::string& path, std::uint64_t bytes)
+SwapArea SwapArea::file(const std::string& path, std::uint64_t bytes)
 {
     create_swap_file(path, bytes);
     if (::swapon(path.c_str(), 0) != 0) {
-        auto reason = swapon_error(path, errno);
+        auto reason = swapon_error(path, true, errno);
         ::unlink(path.c_str());
         throw std::runtime_error(fmt::format("cannot use {} as swap: {}", path, reason));
     }
-    path_ = path;
     spdlog::info("swap: {} of swap in {}", format_bytes(bytes), path);
+    return SwapArea(path, true);
 }
 
-SwapFile::~SwapFile()
+SwapArea SwapArea::device(const std::string& node)
+{
+    if (::swapon(node.c_str(), 0) != 0)
+        throw std::runtime_error(fmt::format("cannot use {} as swap: {}", node, swapon_error(node, false, errno)));
+    return SwapArea(node, false);
+}
+
+SwapArea::~SwapArea()
 {
     release();
 }
 
-SwapFile::SwapFile(SwapFile&& other) noexcept : path_(std::exchange(other.path_, {}))
+SwapArea::SwapArea(SwapArea&& other) noexcept
+    : path_(std::exchange(other.path_, {})), is_file_(std::exchange(other.is_file_, false))
 {
 }
 
-SwapFile& SwapFile::operator=(SwapFile&& other) noexcept
+SwapArea& SwapArea::operator=(SwapArea&& other) noexcept
 {
     if (this != &other) {
         release();
         path_ = std::exchange(other.path_, {});
+        is_file_ = std::exchange(other.is_file_, false);
     }
     return *this;
 }
 
-void SwapFile::release() noexcept
+void SwapArea::release() noexcept
 {
     if (path_.empty())
         return;
@@ -174,13 +194,32 @@ void SwapFile::release() noexcept
     // swapoff reads every swapped-out page back into RAM: it can take a
     // while, and fails with ENOMEM when they no longer fit.
     if (::swapoff(path.c_str()) != 0) {
-        spdlog::warn("swap: cannot stop swapping to {}: {}; the file is kept", path, error_text(errno));
+        spdlog::warn("swap: cannot stop swapping to {}: {}{}", path, error_text(errno),
+                     is_file_ ? "; the file is kept" : "");
         return;
     }
-    if (::unlink(path.c_str()) != 0)
+    if (!is_file_)
+        spdlog::info("swap: {} stopped", path);
+    else if (::unlink(path.c_str()) != 0)
         spdlog::warn("swap: cannot delete {}: {}", path, error_text(errno));
     else
         spdlog::info("swap: {} stopped and deleted", path);
+}
+
+void set_swappiness(unsigned value, const std::string& path)
+{
+    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+    if (!fd)
+        throw std::runtime_error(fmt::format("cannot open {}: {}", path, error_text(errno)));
+    const auto text = fmt::format("{}\n", value);
+    if (::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+        if (errno == EINVAL)
+            throw std::runtime_error(fmt::format("the kernel refuses swappiness={} (Linux before 5.8 accepts 0 "
+                                                 "to 100 only)",
+                                                 value));
+        throw std::runtime_error(fmt::format("cannot write {} to {}: {}", value, path, error_text(errno)));
+    }
+    spdlog::info("swap: swappiness set to {}", value);
 }
 
 }  // namespace b2c::storage

@@ -1,8 +1,11 @@
-// b2c.swap: a swap file, made without mkswap (the initramfs has none).
+// b2c.swap: a swap file on the cache, or a block device given to swap
+// (swap_device.h), made without mkswap (the initramfs has none).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
+#include <utility>
 
 namespace b2c::storage {
 
@@ -12,25 +15,41 @@ namespace b2c::storage {
 // On failure nothing is left behind. Throws std::runtime_error.
 void create_swap_file(const std::string& path, std::uint64_t bytes);
 
-// A swap file in use: made by create_swap_file, enabled with swapon(2),
-// disabled with swapoff(2) and deleted when the object dies. It must die
-// before its file system is unmounted. A default-built one holds nothing.
-class SwapFile {
-public:
-    SwapFile() = default;
-    SwapFile(const std::string& path, std::uint64_t bytes);  // throws std::runtime_error
-    ~SwapFile();
-    SwapFile(SwapFile&& other) noexcept;
-    SwapFile& operator=(SwapFile&& other) noexcept;
-    SwapFile(const SwapFile&) = delete;
-    SwapFile& operator=(const SwapFile&) = delete;
+// Writes a swap header for `bytes` (rounded down to whole pages, at most
+// what the header can count) with a new UUID at the start of `fd`, and
+// syncs it. `what` names the file or device in errors. Throws
+// std::runtime_error (too small, a failed write).
+void write_swap_header(int fd, std::uint64_t bytes, const std::string& what);
 
-    // swapoff and delete now; logs failures.
+// A swap area in use, enabled with swapon(2), disabled with swapoff(2)
+// when the object dies (a swap file is deleted then too). A swap file must
+// die before its file system is unmounted. A default-built one holds
+// nothing.
+class SwapArea {
+public:
+    SwapArea() = default;
+    // A swap file made by create_swap_file. Throws std::runtime_error.
+    static SwapArea file(const std::string& path, std::uint64_t bytes);
+    // A block device that already holds a swap area (a header at its start).
+    static SwapArea device(const std::string& node);
+    ~SwapArea();
+    SwapArea(SwapArea&& other) noexcept;
+    SwapArea& operator=(SwapArea&& other) noexcept;
+    SwapArea(const SwapArea&) = delete;
+    SwapArea& operator=(const SwapArea&) = delete;
+
+    // swapoff (and delete a file) now; logs failures.
     void release() noexcept;
     const std::string& path() const { return path_; }
 
 private:
+    SwapArea(std::string path, bool is_file) : path_(std::move(path)), is_file_(is_file) {}
     std::string path_;  // empty: nothing in use
+    bool is_file_ = false;
 };
+
+// Writes `value` to the kernel's vm.swappiness (`path`: tests point it
+// elsewhere). Throws std::runtime_error naming the reason.
+void set_swappiness(unsigned value, const std::string& path = "/proc/sys/vm/swappiness");
 
 }  // namespace b2c::storage

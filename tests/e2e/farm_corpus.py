@@ -15,7 +15,7 @@ REGISTRATION = (
 
 CI_JOB = (
     'b2c.container="docker://10.42.0.1:8001/infra/machine-registration:latest check" b2c.ntp_peer="10.42.0.1" '
-    'b2c.pipefail b2c.cache_device=auto '
+    'b2c.pipefail b2c.cache_device=auto b2c.swap=8G,swappiness=60 '
     'b2c.container="-v /container/tmp:/storage docker://10.42.0.1:8002/tests/mesa:12345" '
     'console=ttyS0,115200 earlyprintk=vga,keep SALAD.machine_id=b4:2e:99:f0:76:c5 extra=""')
 

@@ -104,7 +104,10 @@ def test_registration_at_first_boot(boot, farm_images, chronyd):  # noqa: F811
 
 
 def test_ci_job_with_the_cache_seen_through_its_legacy_path(boot, farm_images, chronyd, tmp_path):  # noqa: F811
-    r = boot(farm_line(CI_JOB, farm_images, chronyd), timeout=300, extra=disks(raw_disk(tmp_path)))
+    # A disk (sparse) with room for the job's b2c.swap=8G.
+    r = boot(farm_line(CI_JOB, farm_images, chronyd), timeout=300, extra=disks(raw_disk(tmp_path, mib=12 << 10)))
+    assert re.search(r"swap: 8\.0 GiB of swap in /storage/swapfile", r.text), r.why("b2c.swap=8G should be used")
+    assert re.search(r"swap: swappiness set to 60", r.text), r.why("swappiness=60 should be written")
     assert lines(r.text, "checked-43") and lines(r.text, "mesa-ran-2"), r.why("both containers should run")
     assert lines(r.text, "cache-tmp-bound-3"), r.why("-v /container/tmp:/storage should be the cache's tmp")
     assert not re.search(r"WARNING: .*(SALAD|earlyprintk|extra)", r.text), r.why("other parameters are not ours")

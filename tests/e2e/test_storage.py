@@ -1,5 +1,6 @@
 """Storage in QEMU with raw disk images: the cache device (auto, reset, a
-disk, a partition, a missing node, a 9p file system), swap, volumes on the
+disk, a partition, a missing node, a 9p file system), swap (a file, a
+blank device, a device holding ext4 refused), volumes on the
 cache, 9p volumes, encrypted volumes, expiring volumes, and an image bigger
 than the guest's RAM."""
 import hashlib
@@ -108,8 +109,8 @@ def test_auto_keeps_an_existing_partition_and_swap(boot, image, tmp_path):
             f.write(__import__("os").urandom(1 << 20))
     digest = sha256_range(disk, part["start"] * 512, part["size"] * 512)
 
-    r = boot("b2c.cache_device=auto", "b2c.swap=256M",
-             f"b2c.run=\"{image} sh -c 'cat /proc/swaps; echo swap-done-$((6*7))'\"",
+    r = boot("b2c.cache_device=auto", "b2c.swap=256M,swappiness=133",
+             f"b2c.run=\"{image} sh -c 'cat /proc/swaps; echo swappiness-is-$(cat /proc/sys/vm/swappiness)'\"",
              extra=disks(disk))
     assert r.code == 0, r.why("expected status 0")
     after = partition_table(disk)
@@ -119,6 +120,24 @@ def test_auto_keeps_an_existing_partition_and_swap(boot, image, tmp_path):
     assert after["partitions"][1]["start"] >= part["start"] + part["size"]
     swaps = [l for l in r.text.splitlines() if l.startswith("/")]
     assert swaps and int(swaps[0].split()[2]) >= 256 * 1024 - 8, r.why("expected a 256 MiB swap in /proc/swaps")
+    name, kind = swaps[0].split()[:2]
+    assert name.endswith("/swapfile") and kind == "file", r.why("expected the swap file in /proc/swaps")
+    # 133, not the kernel's default 60 (and above the 100 of kernels before 5.8).
+    assert lines(r.text, "swappiness-is-133"), r.why("b2c.swap=...,swappiness=133 should reach the kernel")
+
+
+def test_swap_on_a_blank_device_without_a_cache(boot, image, tmp_path):
+    disk = raw_disk(tmp_path, "swap.img", mib=96)
+    r = boot("b2c.cache_device=none", "b2c.swap=/dev/vda,swappiness=10",
+             f"b2c.run=\"{image} sh -c 'cat /proc/swaps; echo swappiness-is-$(cat /proc/sys/vm/swappiness)'\"",
+             extra=disks(disk))
+    assert r.code == 0, r.why("expected status 0")
+    swaps = [l.split() for l in r.text.splitlines() if l.startswith("/dev/vda ")]
+    assert swaps and swaps[0][1] == "partition" and int(swaps[0][2]) >= 96 * 1024 - 8, \
+        r.why("expected /dev/vda, all 96 MiB of it, in /proc/swaps")
+    assert lines(r.text, "swappiness-is-10"), r.why("b2c.swap=...,swappiness=10 should reach the kernel")
+    blkid = subprocess.run(["blkid", "-p", "-o", "export", str(disk)], capture_output=True, text=True).stdout
+    assert "TYPE=swap" in blkid.splitlines(), f"the blank disk should now be a swap area: {blkid}"
 
 
 def test_device_forms_reset_and_a_missing_node(boot, image, tmp_path):
@@ -132,8 +151,18 @@ def test_device_forms_reset_and_a_missing_node(boot, image, tmp_path):
     r = boot("b2c.cache_device=/dev/vda1", "b2c.volume=v", read, extra=disks(disk))
     assert r.code == 0 and lines(r.text, "kept-42"), r.why("the partition /dev/vda1 as cache")
 
-    r = boot("b2c.cache_device=reset", "b2c.volume=v", read, extra=disks(disk))
+    # A disk holding ext4 given to swap in the same boot: refused, untouched.
+    data = tmp_path / "data.img"
+    subprocess.run(["truncate", "-s", "64M", str(data)], check=True)
+    subprocess.run(["mkfs.ext4", "-q", "-F", "-L", "keepme", str(data)], check=True)
+    digest = sha256_range(data, 0, 64 << 20)
+    r = boot("b2c.cache_device=reset", "b2c.volume=v", "b2c.swap=/dev/vdb", read, extra=disks(disk, data))
     assert r.code == 0 and lines(r.text, "empty-49"), r.why("reset should empty the cache")
+    assert re.search(r"ERROR: .*b2c\.swap: /dev/vdb holds an ext4 file system; refusing to make it a swap area "
+                     r"\(wipe it with wipefs -a /dev/vdb first", r.text), r.why("expected the refusal of /dev/vdb")
+    assert sha256_range(data, 0, 64 << 20) == digest, "the ext4 disk given to b2c.swap changed"
+    fsck = subprocess.run(["e2fsck", "-fn", str(data)], capture_output=True, text=True)
+    assert fsck.returncode == 0, f"the ext4 disk given to b2c.swap is damaged: {fsck.stdout}{fsck.stderr}"
 
     r = boot("b2c.cache_device=/dev/vdz", "b2c.volume=v", read, extra=disks(disk))
     assert r.code == 0, r.why("a missing cache device is not fatal")

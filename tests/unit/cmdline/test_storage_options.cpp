@@ -47,6 +47,89 @@ TEST_CASE("b2c.swap")
     CHECK(contains(only_error(config), "8G"));
 }
 
+TEST_CASE("b2c.swap: swappiness, and a block device instead of a file")
+{
+    auto config = parse_config("b2c.swap=8G,swappiness=60");  // every ci-tron job's
+    CHECK(config.diagnostics.empty());
+    CHECK(config.storage.swap_bytes == 8ull << 30);
+    CHECK(config.storage.swap_device.empty());
+    CHECK(config.storage.swappiness == 60u);
+    CHECK_FALSE(parse_config("b2c.swap=8G").storage.swappiness);
+
+    config = parse_config("b2c.swap=/dev/nbd1");  // ci-tron's diskless machines
+    CHECK(config.diagnostics.empty());
+    CHECK(config.storage.swap_device == "/dev/nbd1");
+    CHECK_FALSE(config.storage.swap_bytes);
+    CHECK_FALSE(config.storage.swappiness);
+
+    config = parse_config("b2c.swap=/dev/vdb,swappiness=10 b2c.cache_device=none");
+    CHECK(config.diagnostics.empty());
+    CHECK(config.storage.swap_device == "/dev/vdb");
+    CHECK(config.storage.swappiness == 10u);
+    CHECK(parse_config("b2c.swap=/dev/disk/by-id/nvme-X_1").storage.swap_device == "/dev/disk/by-id/nvme-X_1");
+    CHECK(parse_config("b2c.swap=1G,swappiness=0").storage.swappiness == 0u);
+    CHECK(parse_config("b2c.swap=1G,swappiness=200").storage.swappiness == 200u);
+    // The last b2c.swap wins, whole.
+    config = parse_config("b2c.swap=/dev/vdb,swappiness=10 b2c.swap=1G");
+    CHECK(config.storage.swap_device.empty());
+    CHECK(config.storage.swap_bytes == 1ull << 30);
+    CHECK_FALSE(config.storage.swappiness);
+    // No swap, but the kernel's swappiness still set.
+    config = parse_config("b2c.swap=0,swappiness=5");
+    CHECK_FALSE(config.storage.swap_bytes);
+    CHECK(config.storage.swappiness == 5u);
+}
+
+TEST_CASE("b2c.swap: bad values are errors naming b2c.swap, and change nothing")
+{
+    for (const auto& [line, message] : std::vector<std::pair<std::string, std::string>>{
+             {"b2c.swap=8G,swappiness=201", "b2c.swap: swappiness=201 is not a whole number from 0 to 200"},
+             {"b2c.swap=8G,swappiness=x", "b2c.swap: swappiness=x is not a whole number from 0 to 200"},
+             {"b2c.swap=8G,swappiness=-1", "b2c.swap: swappiness=-1 is not"},
+             {"b2c.swap=8G,swappiness=0060", "b2c.swap: swappiness=0060 is not"},
+             {"b2c.swap=8G,swappiness=", "b2c.swap: swappiness= needs a value"},
+             {"b2c.swap=8G,swappiness", "b2c.swap: swappiness= needs a value"},
+             {"b2c.swap=8G,8G", "b2c.swap: '8G' after '8G': one size or one device only"},
+             {"b2c.swap=8G,/dev/vdb", "b2c.swap: '/dev/vdb' after '8G': one size or one device only"},
+             {"b2c.swap=", "b2c.swap: no size or device given"},
+             {"b2c.swap=,swappiness=60", "b2c.swap: no size or device given"},
+             {"b2c.swap=/dev/", "b2c.swap: '/dev/' is not a block device path"},
+             {"b2c.swap=/dev/../etc/passwd", "b2c.swap: '/dev/../etc/passwd' is not a block device path"},
+             {"b2c.swap=swappiness=60", "b2c.swap: 'swappiness=60' is not a size"},
+             {"b2c.swap=/tmp/swapfile", "b2c.swap: '/tmp/swapfile' is not a size"},
+         }) {
+        INFO(line);
+        auto config = parse_config("b2c.swap=/dev/vda,swappiness=7 " + line);
+        CHECK(contains(only_error(config), message));
+        CHECK(config.storage.swap_device == "/dev/vda");
+        CHECK(config.storage.swappiness == 7u);
+        CHECK_FALSE(config.storage.swap_bytes);
+    }
+}
+
+TEST_CASE("b2c.swap: an unknown sub-option is a warning, the rest is kept")
+{
+    auto config = parse_config("b2c.swap=8G,swappiness=60,priority=5");
+    CHECK_FALSE(config.has_errors());
+    CHECK(contains(only_warning(config), "b2c.swap: unknown sub-option 'priority' ignored (expected swappiness=)"));
+    CHECK(config.storage.swap_bytes == 8ull << 30);
+    CHECK(config.storage.swappiness == 60u);
+    config = parse_config("b2c.swap=/dev/vdb,discard");
+    CHECK(contains(only_warning(config), "unknown sub-option 'discard'"));
+    CHECK(config.storage.swap_device == "/dev/vdb");
+}
+
+TEST_CASE("describe: the forms of b2c.swap")
+{
+    CHECK(contains(describe(parse_config("b2c.swap=/dev/vdb,swappiness=10")),
+                   "\n  swap: the device /dev/vdb, swappiness 10\n"));
+    CHECK(contains(describe(parse_config("b2c.swap=64M,swappiness=133")),
+                   "\n  swap: 67108864 bytes in a file on the cache, swappiness 133\n"));
+    CHECK(contains(describe(parse_config("b2c.swap=64M")), "\n  swap: 67108864 bytes in a file on the cache\n"));
+    CHECK(contains(describe(parse_config("b2c.swap=0,swappiness=1")), "\n  swap: none, swappiness 1\n"));
+    CHECK_FALSE(contains(describe(parse_config("")), "swap"));
+}
+
 TEST_CASE("b2c.filesystem")
 {
     auto config = parse_config("b2c.filesystem=fs-disk,type=ext4,src=/dev/sdb1 "

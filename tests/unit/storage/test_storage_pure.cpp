@@ -1,4 +1,4 @@
-// The pure parts of storage/fscrypt and storage/swap_header.
+// The pure parts of storage/fscrypt, storage/swap_header and storage/swap_device.
 #include <algorithm>
 #include <cstring>
 #include <catch2/catch.hpp>
@@ -6,6 +6,7 @@
 #include "cmdline/config.h"
 #include "storage/bring_up.h"
 #include "storage/fscrypt.h"
+#include "storage/swap_device.h"
 #include "storage/swap_header.h"
 
 using namespace b2c::storage;
@@ -96,4 +97,17 @@ TEST_CASE("the storage asks for the CPU's AES only when a volume is encrypted")
     auto encrypted = needed("b2c.volume=secret,fscrypt_key=" + std::string(86, 'A') + "==");
     CHECK(has(encrypted, "crypto-aes"));
     CHECK(has(encrypted, "overlay"));
+}
+
+TEST_CASE("what a device given to b2c.swap holds, in words")
+{
+    CHECK(describe_signatures({{"ext4", "filesystem", "u"}}) == "an ext4 file system");
+    CHECK(describe_signatures({{"vfat", "filesystem", ""}}) == "a vfat file system");
+    CHECK(describe_signatures(
+              {{"gpt", "partition table", ""}, {"gpt", "partition table", ""}, {"PMBR", "partition table", ""}}) ==
+          "a gpt partition table and a PMBR partition table");
+    CHECK(describe_signatures({{"LVM2_member", "raid", ""}, {"crypto_LUKS", "crypto", ""}, {"swap", "other", ""}}) ==
+          "a RAID or LVM member (LVM2_member), an encrypted volume (crypto_LUKS) and a swap area");
+    CHECK(describe_signatures({{"", "", ""}}) == "an unnamed signature");
+    CHECK(describe_signatures({}) == "nothing");
 }
