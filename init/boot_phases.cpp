@@ -66,6 +66,10 @@ void load_modules(Boot& boot)
 
 void apply_extra_options(Boot& boot)
 {
+    // The download goes through the command line's proxy; the file's own
+    // b2c.proxy is for what comes after it (the proxy phase).
+    if (boot.config.network.proxy)
+        netcfg::use_proxy(boot.config.network.proxy);
     boot.config = apply_extra_args(boot.kernel_line, *boot.config.network.extra_args_url, read_before("extra_args"));
     report_session_end(boot.config.machine, false);
     spdlog::info("configuration:\n{}", cmdline::describe(boot.config));
@@ -103,6 +107,11 @@ const std::vector<Phase>& boot_phases()
          [](Boot& boot) { netcfg::set_clock_from_ntp(*boot.config.network.ntp_peer, 5s); }},
         {"extra_args", "Extra options", ReadIn::extra_args, 180s, "the extra options could not be applied",
          [](const Boot& boot) { return boot.config.network.extra_args_url.has_value(); }, apply_extra_options},
+        // After the extra options, which may bring it: podman's pulls, b2c.kube
+        // and S3 go through it, the containers do not (netcfg/proxy.h).
+        {"proxy", "Proxy", ReadIn::proxy, 60s, std::nullopt,
+         [](const Boot& boot) { return boot.config.network.proxy.has_value(); },
+         [](Boot& boot) { netcfg::use_proxy(boot.config.network.proxy); }},
         {"identity", "Host name", ReadIn::identity, 60s, std::nullopt,
          [](const Boot& boot) { return boot.config.network.hostname != boot.host_name_set; },
          [](Boot& boot) { netcfg::set_hostname(boot.config.network.hostname); }},

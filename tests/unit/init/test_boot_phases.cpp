@@ -33,6 +33,9 @@ TEST_CASE("the phases run in the contract's order, each when it is wanted")
     CHECK(wanted_ids("") == Ids{"summary", "cmdline", "modules", "storage", "network"});
     CHECK(wanted_ids("b2c.ntp_peer=auto b2c.extra_args_url=http://h/x b2c.keymap=fr") ==
           Ids{"summary", "cmdline", "modules", "storage", "network", "clock", "extra_args", "keymap"});
+    // The proxy after the extra options, which may bring it.
+    CHECK(wanted_ids("b2c.proxy=https=http://p:3128 b2c.extra_args_url=http://h/x") ==
+          Ids{"summary", "cmdline", "modules", "storage", "network", "extra_args", "proxy"});
     // A cache on NFS needs the network first.
     CHECK(wanted_ids("b2c.filesystem=nfs,type=nfs,src=10.0.0.1:/c b2c.cache_device=nfs") ==
           Ids{"summary", "cmdline", "modules", "network", "storage"});
@@ -63,7 +66,7 @@ TEST_CASE("an extra-args file comes too late for what the phases before it read"
     auto done = read_before("extra_args");
     for (auto phase : {ReadIn::modules, ReadIn::storage, ReadIn::network, ReadIn::clock, ReadIn::extra_args})
         CHECK(std::find(done.begin(), done.end(), phase) != done.end());
-    for (auto phase : {ReadIn::identity, ReadIn::keymap, ReadIn::pipeline, ReadIn::shutdown})
+    for (auto phase : {ReadIn::proxy, ReadIn::identity, ReadIn::keymap, ReadIn::pipeline, ReadIn::shutdown})
         CHECK(std::find(done.begin(), done.end(), phase) == done.end());
 
     // The merge: the file's late options are taken, its early ones left out
