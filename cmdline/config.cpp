@@ -83,6 +83,8 @@ const std::vector<OptionSpec>& option_table()
         {"b2c.ntp_peer", "", ReadIn::clock, false, false, "b2c.ntp_peer=none|auto|HOST", parse_ntp_peer},
         {"b2c.keymap", "", ReadIn::keymap, false, false, "b2c.keymap=NAME", parse_keymap},
         {"b2c.extra_args_url", "", ReadIn::extra_args, false, false, "b2c.extra_args_url=URL", parse_extra_args_url},
+        {"b2c.proxy", "", ReadIn::proxy, false, false, "b2c.proxy=\"https=URL[,http=URL][,no_proxy=LIST]\"",
+         parse_proxy},
         {"b2c.cache_device", "", ReadIn::storage, false, false, "b2c.cache_device=none|auto|reset|/dev/NAME|FSNAME",
          parse_cache_device},
         {"b2c.swap", "", ReadIn::storage, false, false, "b2c.swap=SIZE|/dev/NAME[,swappiness=N]", parse_swap},

@@ -87,6 +87,15 @@ struct WireguardConfig {
     std::vector<Ipv4Cidr> routes;  // `route=NET/LEN`: more networks through the tunnel
 };
 
+// b2c.proxy="https=URL[,http=URL][,no_proxy=LIST]" (extension): the proxy
+// of our own HTTP(S) traffic (podman's pulls, b2c.extra_args_url, b2c.kube,
+// S3), not the containers'.
+struct ProxyConfig {
+    std::string https;                  // proxy of https:// URLs (secret user information); empty: direct
+    std::string http;                   // proxy of http:// URLs; empty: direct
+    std::vector<std::string> no_proxy;  // hosts, .domains, addresses reached directly
+};
+
 struct NetworkConfig {
     std::vector<InterfaceConfig> interfaces;  // empty: DHCP on every wired interface
     std::vector<WireguardConfig> wireguard;   // set up after the interfaces, before NTP
@@ -94,6 +103,7 @@ struct NetworkConfig {
     std::string hostname = "boot2container";
     std::optional<std::string> ntp_peer;  // none: no NTP; `auto` gives "pool.ntp.org"
     std::optional<std::string> extra_args_url;
+    std::optional<ProxyConfig> proxy;
 };
 
 struct CacheDevice {
@@ -188,7 +198,7 @@ struct MachineConfig {
 
 // The boot phase that reads an option (the option table's phase column): an
 // option of the extra-args file whose phase has already run comes too late.
-enum class ReadIn { modules, storage, network, clock, extra_args, identity, keymap, pipeline, shutdown };
+enum class ReadIn { modules, storage, network, clock, extra_args, proxy, identity, keymap, pipeline, shutdown };
 
 // The phase that reads `option` (a b2c.* name, legacy names too, or the
 // kernel's `ip`); nothing for an option we do not know.

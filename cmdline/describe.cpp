@@ -116,6 +116,14 @@ void describe_network(const NetworkConfig& network, std::string& out)
         out += fmt::format("  ntp peer: {}\n", *network.ntp_peer);
     if (network.extra_args_url)
         out += fmt::format("  extra args from: {}\n", *network.extra_args_url);
+    if (const auto& proxy = network.proxy) {
+        auto through = [](const std::string& url) {
+            return url.empty() ? std::string("directly") : "through " + without_user_information(url);
+        };
+        out +=
+            fmt::format("  proxy: https:// {}, http:// {}{} (not for the containers)\n", through(proxy->https),
+                        through(proxy->http), proxy->no_proxy.empty() ? "" : ", not for " + join(proxy->no_proxy, ","));
+    }
 }
 
 std::string cache(const CacheDevice& cache)

@@ -88,6 +88,7 @@ void parse_hostname(std::string_view value, Config& config, Reporter& report);
 void parse_ntp_peer(std::string_view value, Config& config, Reporter& report);
 void parse_keymap(std::string_view value, Config& config, Reporter& report);
 void parse_extra_args_url(std::string_view value, Config& config, Reporter& report);
+void parse_proxy(std::string_view value, Config& config, Reporter& report);
 
 void parse_cache_device(std::string_view value, Config& config, Reporter& report);
 void parse_swap(std::string_view value, Config& config, Reporter& report);

@@ -64,30 +64,41 @@ std::vector<std::vector<Span>> item_splits(std::string_view value)
     return {quote_aware, plain};
 }
 
-// `key=SECRET` items anywhere, and b2c.minio's positional keys.
+// https://user:pass@host in `item` (at `offset` in the text): the user
+// information goes, and its password alone too (a message may show only
+// that). The last '@' before the path ends it: when in doubt, more is hidden.
+void add_user_information_spans(std::string_view item, std::size_t offset, std::vector<Span>& spans)
+{
+    auto scheme = item.find("://");
+    if (scheme == std::string_view::npos)
+        return;
+    scheme += 3;
+    auto at = item.substr(0, item.find('/', scheme)).rfind('@');
+    if (at == std::string_view::npos || at < scheme)
+        return;
+    spans.emplace_back(offset + scheme, offset + at);
+    auto colon = item.find(':', scheme);
+    if (colon < at)
+        spans.emplace_back(offset + colon + 1, offset + at);
+}
+
+// `key=SECRET` items anywhere, b2c.minio's positional keys, and the user
+// information of b2c.minio's and b2c.proxy's URLs.
 void add_value_spans(std::string_view name, std::string_view value, std::size_t offset, std::vector<Span>& spans)
 {
     const bool minio = name.find("minio") != std::string_view::npos;
+    const bool proxy = name.find("proxy") != std::string_view::npos;
     for (const auto& items : item_splits(value)) {
         for (std::size_t index = 0; index < items.size(); ++index) {
             auto [first, last] = items[index];
             std::string_view item = value.substr(first, last - first);
+            if (proxy)
+                add_user_information_spans(item, offset + first, spans);
             if (minio && index >= 1) {
-                auto scheme = item.find("://");
-                if (index >= 2 || scheme == std::string_view::npos) {
+                if (index >= 2 || item.find("://") == std::string_view::npos)
                     spans.emplace_back(offset + first, offset + last);
-                    continue;
-                }
-                // https://user:pass@host: the user information goes, and
-                // its password alone too (a message may show only that).
-                scheme += 3;
-                auto at = item.find('@', scheme);
-                if (at != std::string_view::npos && item.find('/', scheme) > at) {
-                    spans.emplace_back(offset + first + scheme, offset + first + at);
-                    auto colon = item.find(':', scheme);
-                    if (colon < at)
-                        spans.emplace_back(offset + first + colon + 1, offset + first + at);
-                }
+                else
+                    add_user_information_spans(item, offset + first, spans);
                 continue;
             }
             auto equals = item.find('=');

@@ -8,7 +8,8 @@
 //   WireGuard's `private_key=`), quoted or not, first item included;
 // * in b2c.minio, every field after the URL, the URL field itself when it
 //   is not a URL at all (fields in the wrong order), and the user
-//   information of the URL (`https://user:pass@host`).
+//   information of the URL (`https://user:pass@host`);
+// * in b2c.proxy, the user information of every URL.
 // Commas are read both inside and outside double quotes, and a value with
 // an unterminated quote runs to the end of the text: when in doubt, more
 // is hidden.

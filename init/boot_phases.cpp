@@ -88,8 +88,11 @@ void set_clock(Boot& boot)
 
 void apply_extra_options(Boot& boot)
 {
-    boot.config =
-        apply_extra_args(boot.kernel_line, *boot.config.network.extra_args_url, read_before("extra_args", boot));
+    // The download goes through the command line's proxy; the file's own
+    // b2c.proxy is for what comes after it (the proxy phase).
+    if (boot.config.network.proxy)
+        netcfg::use_proxy(boot.config.network.proxy);
+    boot.config = apply_extra_args(boot.kernel_line, *boot.config.network.extra_args_url, read_before("extra_args", boot));
     report_session_end(boot.config.machine, false);
     spdlog::info("configuration:\n{}", cmdline::describe(boot.config));
 }
@@ -132,6 +135,11 @@ const std::vector<Phase>& boot_phases()
          bring_up_storage},
         {"clock", "Clock", ReadIn::clock, 60s, std::nullopt,
          [](const Boot& boot) { return boot.config.network.ntp_peer.has_value() && !boot.clock_set; }, set_clock},
+        // After the extra options, which may bring it: podman's pulls, b2c.kube
+        // and S3 go through it, the containers do not (netcfg/proxy.h).
+        {"proxy", "Proxy", ReadIn::proxy, 60s, std::nullopt,
+         [](const Boot& boot) { return boot.config.network.proxy.has_value(); },
+         [](Boot& boot) { netcfg::use_proxy(boot.config.network.proxy); }},
         {"identity", "Host name", ReadIn::identity, 60s, std::nullopt,
          [](const Boot& boot) { return boot.config.network.hostname != boot.host_name_set; },
          [](Boot& boot) { netcfg::set_hostname(boot.config.network.hostname); }},

@@ -1,7 +1,8 @@
 // netcfg's public header: what the boot asks of the network, in one place.
 // Bring it up as the command line says and keep it up for as long as the
 // machine runs; set the host name (network.h), the clock from NTP
-// (clock.h), and download over HTTP (http_download.h).
+// (clock.h), download over HTTP (http_download.h), through b2c.proxy's
+// proxy (proxy.h).
 #pragma once
 
 #include <memory>
@@ -12,6 +13,7 @@
 #include "netcfg/http_download.h"
 #include "netcfg/lease_keeper.h"
 #include "netcfg/network.h"
+#include "netcfg/proxy.h"
 
 namespace b2c::netcfg {
 

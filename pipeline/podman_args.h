@@ -26,7 +26,8 @@ Argv volume_remove_argv(const std::vector<std::string>& volumes);
 inline constexpr const char* expiring_volume_label = "b2c.expiration=pipeline_end";
 
 // podman create with our flags first and the user's arguments after, so
-// that the user can override ours. A container created `remove_on_exit`
+// that the user can override ours (`--http-proxy=true`: b2c.proxy's
+// variables for the container too; by default it gets none of them). A container created `remove_on_exit`
 // (`--rm`) is removed by the `podman start --attach` that waits for it: a
 // run or a post costs two podman processes, create and start.
 // `--pull=always` (a moving tag is honoured on every boot), but for an image

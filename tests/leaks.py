@@ -84,6 +84,8 @@ def secrets_in_parameter(text: str) -> list[str]:
             continue
         if name == "b2c.minio":
             found += _minio_fields(value.split(",")[1:])
+        if name == "b2c.proxy":  # https=URL,http=URL: their passwords
+            found += [p for item in _unquote(value).split(",") for p in _url_password(item.partition("=")[2])]
         # The first item of a parameter counts too (`b2c.login=password=P`).
         for item in value.split(",") if name.startswith("b2c.") else word.split(","):
             key, equal, secret = item.partition("=")

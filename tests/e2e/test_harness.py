@@ -123,6 +123,8 @@ def test_the_watch_finds_the_secrets_of_every_option_family():
         "b2c.minio=srv,http://10.0.2.2:9000,AK-e2e-1,SK-e2e-2 b2c.volume=v,fscrypt_key=FK-e2e-3,encrypt_key=EK-e2e-4"
     ) == ["AK-e2e-1", "SK-e2e-2", "FK-e2e-3", "EK-e2e-4"]
     assert leaks.secrets_in_parameter('b2c.login=r,username=u,password="PW with spaces"') == ["PW with spaces"]
+    assert leaks.secrets_in_parameter('b2c.proxy="https=http://u:PX-e2e-5@p:1,http=http://PX-e2e-6@p:1"') == [
+        "PX-e2e-5"]  # a URL's password; a user name alone is not one
     assert leaks.secrets_in_parameter(f'b2c.run="{"--tls-verify=false"} r/busybox echo hi"') == []
 
 

@@ -26,6 +26,7 @@ BROKEN_SECRETS = {
         "PWurl-e2e-78", "AKurl-e2e-79", "SKurl-e2e-80"],
     "b2c.volume=v1,fscrypt_key=NotBase64FscryptKey-e2e-81": ["NotBase64FscryptKey-e2e-81"],
     "b2c.volume=v2,encrypt_key=EKsse-e2e-82,filesystem=undeclared": ["EKsse-e2e-82"],
+    "b2c.proxy=https=http://farm:PWproxy-e2e-83@gw:0,cut@gw": ["PWproxy-e2e-83"],
 }
 
 
@@ -33,7 +34,7 @@ def test_secrets_in_broken_options_never_reach_the_console(boot, image):
     r = boot(*BROKEN_SECRETS, f"b2c.run=\"{image} sh -c 'echo ran-$((1+1))'\"")
     assert_ended_before_pipeline(r)
     assert not lines(r.text, "ran-2"), r.why("a command line with errors must not run its pipeline")
-    for option in ("b2c.login", "b2c.minio", "b2c.volume"):
+    for option in ("b2c.login", "b2c.minio", "b2c.volume", "b2c.proxy"):
         assert re.search(rf"ERROR: {re.escape(option)}: ", r.text), r.why(f"expected an error naming {option}")
     for secrets in BROKEN_SECRETS.values():
         for secret in secrets:

@@ -21,11 +21,12 @@ def free_port():
 
 
 class S3rver:
-    def __init__(self, directory, port=None):
+    def __init__(self, directory, port=None, options=()):
         if not BINARY.exists():
             raise RuntimeError(f"{BINARY} is missing: run 'npm ci' in {HERE} (ci/install-deps does)")
         self.directory = pathlib.Path(directory)
         self.port = port or free_port()
+        self.options = list(options)  # more of s3rver's, e.g. --no-vhost-buckets
         self.log = self.directory.parent / f"s3rver-{self.port}.log"
         self.process = None
         self.start()
@@ -36,7 +37,8 @@ class S3rver:
         env = dict(os.environ, NODE_OPTIONS="--openssl-legacy-provider")
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen([str(BINARY), "-d", str(self.directory), "-a", "127.0.0.1",
-                                             "-p", str(self.port)], stdout=log, stderr=subprocess.STDOUT, env=env)
+                                             "-p", str(self.port), *self.options],
+                                            stdout=log, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             try:

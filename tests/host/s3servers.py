@@ -27,8 +27,8 @@ class Server:
 
 
 class S3rverServer(Server):
-    def __init__(self, directory):
-        self.server = S3rver(directory)
+    def __init__(self, directory, options=()):
+        self.server = S3rver(directory, options=options)
         super().__init__("s3rver", self.server.url, "S3RVER", "S3RVER")
 
     def requests_logged(self):

@@ -39,6 +39,9 @@ TEST_CASE("the phases run in the contract's order, each when it is wanted")
     // The storage waits for the extra options: they may bring the cache and swap.
     CHECK(wanted_ids("b2c.ntp_peer=auto b2c.extra_args_url=http://h/x b2c.keymap=fr") ==
           Ids{"summary", "cmdline", "modules", "network", "clock", "extra_args", "storage", "keymap"});
+    // The proxy after the extra options, which may bring it.
+    CHECK(wanted_ids("b2c.proxy=https=http://p:3128 b2c.extra_args_url=http://h/x") ==
+          Ids{"summary", "cmdline", "modules", "network", "extra_args", "storage", "proxy"});
     // A cache on NFS needs the network first.
     CHECK(wanted_ids("b2c.filesystem=nfs,type=nfs,src=10.0.0.1:/c b2c.cache_device=nfs") ==
           Ids{"summary", "cmdline", "modules", "network", "storage"});
@@ -93,6 +96,7 @@ TEST_CASE("an extra-args file comes too late for what the phases before it read"
          {ReadIn::storage, ReadIn::clock, ReadIn::identity, ReadIn::keymap, ReadIn::pipeline, ReadIn::shutdown})
         CHECK_FALSE(among(done, phase));
     CHECK(among(done_before_extra_args("b2c.extra_args_url=http://h/x b2c.ntp_peer=h"), ReadIn::clock));
+    CHECK_FALSE(among(done, ReadIn::proxy));
 
     // The merge: the file's late options are taken, its early ones left out
     // with a warning each, and what the early phases used stays as it was.

@@ -42,7 +42,7 @@ std::string env(const std::string& previous)
 
 TEST_CASE("the plan lists every step in order")
 {
-    const std::string create = "podman create --privileged --network=host --pull=always ";
+    const std::string create = "podman create --privileged --network=host --pull=always --http-proxy=false ";
     const std::string create_rm = create + "--rm ";
     const std::string mp = "'<mount point of volume vol-nfs>'";
     auto run = [](int n, const char* attach) {

@@ -22,19 +22,31 @@ TEST_CASE("create_argv puts our flags first and the user's arguments after, unch
 {
     auto user = spec({"-ti", "-e", "MSG=hello world", "--network=none", "alpine", "sh", "-c", "echo $MSG"}, "-ti ...");
     auto argv = create_argv(user, Status{}, false);
-    REQUIRE(argv.size() == 5 + 10 + user.args.size());
-    CHECK(Argv(argv.begin(), argv.begin() + 5) ==
-          Argv{"podman", "create", "--privileged", "--network=host", "--pull=always"});
+    REQUIRE(argv.size() == 6 + 10 + user.args.size());
+    CHECK(Argv(argv.begin(), argv.begin() + 6) ==
+          Argv{"podman", "create", "--privileged", "--network=host", "--pull=always", "--http-proxy=false"});
     CHECK(Argv(argv.end() - user.args.size(), argv.end()) == user.args);
-    for (std::size_t i = 5; i < 15; i += 2)
+    for (std::size_t i = 6; i < 16; i += 2)
         CHECK(argv[i] == "-e");
+}
+
+TEST_CASE("containers get no proxy variable unless their arguments ask for one")
+{
+    // podman copies https_proxy & co. (b2c.proxy's, in its environment)
+    // into a container unless told not to; the user's flags come after ours.
+    auto argv = create_argv(spec({"--env", "https_proxy=http://p:3128", "alpine"}, "..."), Status{}, true);
+    auto ours = std::find(argv.begin(), argv.end(), "--http-proxy=false");
+    auto users = std::find(argv.begin(), argv.end(), "--env");
+    REQUIRE(ours != argv.end());
+    REQUIRE(users != argv.end());
+    CHECK(ours < users);
 }
 
 TEST_CASE("a run or a post is created --rm: the start that waits for it removes it")
 {
     auto argv = create_argv(spec({"alpine"}, "alpine"), Status{}, true);
-    CHECK(Argv(argv.begin(), argv.begin() + 6) ==
-          Argv{"podman", "create", "--privileged", "--network=host", "--pull=always", "--rm"});
+    CHECK(Argv(argv.begin(), argv.begin() + 7) ==
+          Argv{"podman", "create", "--privileged", "--network=host", "--pull=always", "--http-proxy=false", "--rm"});
     CHECK(argv.back() == "alpine");
 }
 

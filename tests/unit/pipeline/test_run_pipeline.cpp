@@ -73,7 +73,8 @@ TEST_CASE("a container costs two podman processes: create --rm, then start attac
     auto status = run_pipeline(config, podman.runtime());
     auto lines = podman.lines();
     REQUIRE(lines.size() == 8);
-    CHECK(lines[0].rfind("podman create --privileged --network=host --pull=always --rm -e ", 0) == 0);
+    CHECK(lines[0].rfind("podman create --privileged --network=host --pull=always --http-proxy=false --rm -e ", 0) ==
+          0);
     CHECK(lines[1] == "podman start --attach --interactive id0");  // -ti: from the arguments
     CHECK(lines[3] == "podman start --attach id1");
     CHECK(lines[5] == "podman start --attach id2");
