@@ -4,6 +4,7 @@
 #include <iterator>
 #include <stdexcept>
 
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include "cmdline/secrets.h"
@@ -11,6 +12,7 @@
 #include "init/boot_report.h"
 #include "init/console/keymap.h"
 #include "init/extra_args.h"
+#include "init/firmware.h"
 #include "init/modules.h"
 #include "init/runtime_summary.h"
 
@@ -52,8 +54,23 @@ void load_named_modules(const std::vector<std::string>& names)
             spdlog::warn("module {}: {} (fine if built into the kernel)", name, loaded.error());
 }
 
+// Before any driver loads: one may ask for its firmware as it probes.
+void link_firmware()
+{
+    auto firmware = link_usr_firmware();
+    if (firmware.links)
+        spdlog::info("/lib/firmware: linked {} files or folders of /usr/lib/firmware it lacked (an archive of a "
+                     "merged-/usr system)",
+                     firmware.links);
+    if (firmware.kept)
+        spdlog::info("/lib/firmware: {} files are in /usr/lib/firmware too, /lib/firmware's are used", firmware.kept);
+    for (const auto& error : firmware.errors)
+        spdlog::warn("/lib/firmware: {}", error);
+}
+
 void load_modules(Boot& boot)
 {
+    link_firmware();
     if (auto missing = missing_modules(kernel_release())) {
         if (missing->other_kernels)
             spdlog::warn("{}", missing->message);
@@ -61,7 +78,10 @@ void load_modules(Boot& boot)
             spdlog::info("{}", missing->message);
         return;
     }
-    ModuleLoader loader;
+    auto dirs = module_dirs(kernel_release());
+    if (dirs.size() > 1)
+        spdlog::info("modules from {}, in that order", fmt::join(dirs, " then "));
+    ModuleLoader loader(dirs);
     int matched = loader.load_drivers_for_all_devices();
     spdlog::info("loaded the drivers of {} devices", matched);
     auto wanted = storage::modules_needed(boot.config.storage);

@@ -50,23 +50,32 @@ std::set<std::string> read_modaliases()
 
 }  // namespace
 
-ModuleLoader::ModuleLoader() : ctx_(kmod_new(nullptr, nullptr))
+ModuleLoader::ModuleLoader(const std::vector<std::string>& dirs)
 {
-    if (!ctx_)
-        throw std::runtime_error("libkmod: cannot create a context");
-    kmod_load_resources(ctx_);
+    if (dirs.empty())
+        throw std::runtime_error(fmt::format("no modules folder for Linux {}", kernel_release()));
+    for (const auto& dir : dirs) {
+        contexts_.emplace_back(kmod_new(dir.c_str(), nullptr));
+        if (!contexts_.back())
+            throw std::runtime_error(fmt::format("libkmod: cannot create a context for {}", dir));
+        kmod_load_resources(contexts_.back().get());
+    }
 }
 
-ModuleLoader::~ModuleLoader()
+void ModuleLoader::Unref::operator()(::kmod_ctx* ctx) const
 {
-    kmod_unref(ctx_);
+    kmod_unref(ctx);
 }
 
 Result<void> ModuleLoader::load(const std::string& name_or_alias)
 {
     kmod_list* raw = nullptr;
-    if (kmod_module_new_from_lookup(ctx_, name_or_alias.c_str(), &raw) < 0)
-        return failure("module index lookup failed");
+    for (const auto& ctx : contexts_) {
+        if (kmod_module_new_from_lookup(ctx.get(), name_or_alias.c_str(), &raw) < 0)
+            return failure("module index lookup failed");
+        if (raw)
+            break;
+    }
     ModuleList list(raw);
     if (!raw)
         return failure("no such module");
@@ -120,22 +129,38 @@ std::string kernel_release()
     return uts.release;
 }
 
+std::vector<std::string> module_dirs(const std::string& release, const std::string& root)
+{
+    namespace fs = std::filesystem;
+    std::vector<std::string> dirs;
+    std::error_code ec;
+    for (const char* parent : {"lib/modules", "usr/lib/modules"}) {
+        auto dir = fs::path(root) / parent / release;
+        if (!fs::exists(dir / "modules.dep.bin", ec) && !fs::exists(dir / "modules.dep", ec))
+            continue;
+        bool seen =
+            std::any_of(dirs.begin(), dirs.end(), [&](const std::string& d) { return fs::equivalent(d, dir, ec); });
+        if (!seen)
+            dirs.push_back(dir.string());
+    }
+    return dirs;
+}
+
 std::optional<MissingModules> missing_modules(const std::string& release, const std::string& root)
 {
     namespace fs = std::filesystem;
-    fs::path dir = fs::path(root) / "lib/modules";
     std::error_code ec;
     if (!fs::exists(fs::path(root) / "proc/modules", ec))
         return MissingModules{false, fmt::format("Linux {} was built without module support: its drivers are built in, "
                                                  "no modules archive is needed",
                                                  release)};
-    if (fs::exists(dir / release / "modules.dep.bin", ec))
+    if (!module_dirs(release, root).empty())
         return std::nullopt;
-    std::vector<std::string> others;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-        if (it->is_directory(ec) && it->path().filename() != release)
-            others.push_back(it->path().filename().string());
-    std::sort(others.begin(), others.end());
+    std::set<std::string> others;
+    for (const char* parent : {"lib/modules", "usr/lib/modules"})
+        for (fs::directory_iterator it(fs::path(root) / parent, ec), end; !ec && it != end; it.increment(ec))
+            if (it->is_directory(ec) && it->path().filename() != release)
+                others.insert(it->path().filename().string());
     std::string hint = fmt::format("add modules-{}.cpio.zst (or .xz) as a second initrd after the initramfs", release);
     if (others.empty())
         return MissingModules{false, fmt::format("no kernel modules for Linux {} in the initramfs: only the drivers "

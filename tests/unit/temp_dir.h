@@ -5,10 +5,18 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 
 namespace b2c::testing {
+
+// The bytes of the file at `path` (empty when it cannot be read).
+inline std::string read_file(const std::filesystem::path& path)
+{
+    std::ifstream file(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+}
 
 struct TempDir {
     std::filesystem::path path;

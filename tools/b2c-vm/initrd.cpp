@@ -35,7 +35,17 @@ std::optional<std::string> modules_next_to(const std::string& initramfs, const s
     return std::nullopt;
 }
 
-ConcatenatedInitrd::ConcatenatedInitrd(const std::string& first, const std::string& second)
+std::vector<std::string> initrd_parts(const VmOptions& options)
+{
+    std::vector<std::string> parts = options.initrds_before;
+    parts.push_back(options.initramfs);
+    if (options.modules_archive)
+        parts.push_back(*options.modules_archive);
+    parts.insert(parts.end(), options.initrds_after.begin(), options.initrds_after.end());
+    return parts;
+}
+
+ConcatenatedInitrd::ConcatenatedInitrd(const std::vector<std::string>& parts)
 {
     const char* tmp = std::getenv("TMPDIR");
     std::string pattern = fmt::format("{}/b2c-vm-initrd.XXXXXX", tmp && *tmp ? tmp : "/tmp");
@@ -45,13 +55,15 @@ ConcatenatedInitrd::ConcatenatedInitrd(const std::string& first, const std::stri
                                              fs::path(pattern).parent_path().string(), error_text(errno)));
     path_ = pattern;
     std::ofstream out(path_, std::ios::binary | std::ios::trunc);
-    for (const auto* part : {&first, &second}) {
-        std::ifstream in(*part, std::ios::binary);
+    for (const auto& part : parts) {
+        std::streamoff at = out.tellp();
+        out << std::string(static_cast<std::size_t>((4 - at % 4) % 4), '\0');
+        std::ifstream in(part, std::ios::binary);
         // (<< of an empty stream buffer sets failbit: an empty file copies nothing.)
         bool empty = in && in.peek() == std::ifstream::traits_type::eof();
         if (!in || (!empty && !(out << in.rdbuf()))) {
             ::unlink(path_.c_str());
-            throw std::runtime_error(fmt::format("cannot read '{}' into the initrd {}", *part, path_));
+            throw std::runtime_error(fmt::format("cannot read '{}' into the initrd {}", part, path_));
         }
     }
     if (!out.flush()) {

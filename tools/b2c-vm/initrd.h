@@ -1,11 +1,15 @@
 // The initrd QEMU loads: the initramfs alone, or followed by the kernel
-// modules archive that matches the kernel (mkinitramfs' modules-KVER.cpio.*).
+// modules archive that matches the kernel (mkinitramfs' modules-KVER.cpio.*),
+// with a farm's own archives before or after them (--initrd-before/after).
 // The kernel unpacks every archive of its initrd in turn; QEMU's -initrd
-// takes one file, so the two are concatenated into a temporary file.
+// takes one file, so they are concatenated into a temporary file.
 #pragma once
 
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "tools/b2c-vm/options.h"
 
 namespace b2c::vm {
 
@@ -17,10 +21,16 @@ bool is_core_initramfs(const std::string& initramfs);
 // none is there.
 std::optional<std::string> modules_next_to(const std::string& initramfs, const std::string& release);
 
-// A temporary file holding `first` then `second`, removed when this goes.
+// The archives of the initrd, in the kernel's order: --initrd-before's, the
+// initramfs, its modules archive, --initrd-after's.
+std::vector<std::string> initrd_parts(const VmOptions& options);
+
+// A temporary file holding `parts` one after the other, each from a multiple
+// of 4 bytes, zeros between (as iPXE lays out its initrds: the kernel finds
+// an uncompressed cpio archive only there); removed when this goes.
 class ConcatenatedInitrd {
 public:
-    ConcatenatedInitrd(const std::string& first, const std::string& second);
+    explicit ConcatenatedInitrd(const std::vector<std::string>& parts);
     ~ConcatenatedInitrd();
     ConcatenatedInitrd(const ConcatenatedInitrd&) = delete;
     ConcatenatedInitrd& operator=(const ConcatenatedInitrd&) = delete;

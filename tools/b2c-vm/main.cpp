@@ -54,18 +54,23 @@ int exit_code_for(const b2c::vm::RunResult& result)
     return b2c::vm::kExitNoStatus;
 }
 
-// The QEMU command line as a shell runs it; with a modules archive, the
-// initrd is the concatenation b2c-vm makes in a temporary file at run time.
+// The QEMU command line as a shell runs it; with more than one archive, the
+// initrd is the concatenation b2c-vm makes in a temporary file at run time
+// (truncate -s %4: each archive from a multiple of 4 bytes, as b2c-vm does).
 std::string dry_run_line(b2c::vm::VmOptions options, b2c::vm::Accel accel, const std::string& cmdline)
 {
-    if (!options.modules_archive)
+    auto parts = b2c::vm::initrd_parts(options);
+    if (parts.size() == 1)
         return b2c::format_command_line(b2c::vm::qemu_argv(options, accel, cmdline));
     const std::string marker = "@B2C_INITRD@";
-    auto concat = b2c::format_command_line({"cat", options.initramfs, *options.modules_archive});
     options.initramfs = marker;
     auto qemu = b2c::format_command_line(b2c::vm::qemu_argv(options, accel, cmdline));
     qemu.replace(qemu.find(marker), marker.size(), "\"$INITRD\"");
-    return fmt::format("INITRD=$(mktemp) && {} >\"$INITRD\" && {}", concat, qemu);
+    std::string concat = "INITRD=$(mktemp)";
+    for (const auto& part : parts)
+        concat +=
+            fmt::format(" && truncate -s %4 \"$INITRD\" && cat {} >>\"$INITRD\"", b2c::format_command_line({part}));
+    return fmt::format("{} && {}", concat, qemu);
 }
 
 int run(int argc, const char* const argv[])
@@ -90,8 +95,8 @@ int run(int argc, const char* const argv[])
         return 0;
     }
     std::optional<ConcatenatedInitrd> initrd;
-    if (options.modules_archive) {
-        initrd.emplace(options.initramfs, *options.modules_archive);
+    if (auto parts = initrd_parts(options); parts.size() > 1) {
+        initrd.emplace(parts);
         options.initramfs = initrd->path();
     }
 

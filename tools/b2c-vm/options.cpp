@@ -38,6 +38,11 @@ po::options_description describe(VmOptions& o, std::string& accel, std::string& 
         "b2c-vm, else in ./)")("modules", po::value(&o.modules)->value_name("PATH|auto|none")->default_value("auto"),
                                "kernel modules archive loaded after the initramfs; auto: modules-RELEASE.cpio.zst "
                                "of the kernel's release next to a core initramfs (initramfs-core.*)")(
+        "initrd-before", po::value(&o.initrds_before)->value_name("PATH")->composing(),
+        "a cpio archive (compressed or not) loaded before the initramfs, as a farm gives its firmware archive "
+        "(repeatable, in this order)")(
+        "initrd-after", po::value(&o.initrds_after)->value_name("PATH")->composing(),
+        "a cpio archive loaded after the initramfs and its modules archive (repeatable, in this order)")(
         "memory", po::value(&o.memory_mib)->value_name("MiB")->default_value(2048),
         "guest RAM")("cpus", po::value(&o.cpus)->value_name("N")->default_value(2),
                      "guest CPUs")("accel", po::value(&accel)->value_name("auto|kvm|tcg")->default_value("auto"),
@@ -205,6 +210,12 @@ void resolve_defaults(VmOptions& options, const std::string& self_dir, const std
                                      "kernel of the guest's architecture",
                                      options.kernel, arch_name(image->arch), arch, arch_name(image->arch)));
     resolve_modules(options, image ? image->release : std::nullopt);
+
+    for (const auto* initrds : {&options.initrds_before, &options.initrds_after})
+        for (const auto& initrd : *initrds)
+            if (!fs::is_regular_file(initrd))
+                throw UsageError(fmt::format("initrd archive '{}' is not a file: check --initrd-{}", initrd,
+                                             initrds == &options.initrds_before ? "before" : "after"));
 
     for (const auto& disk : options.disks)
         if (!fs::exists(disk))

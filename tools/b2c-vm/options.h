@@ -18,7 +18,11 @@ struct VmOptions {
     std::string initramfs;
     std::string modules = "auto";                // --modules: PATH, auto or none
     std::optional<std::string> modules_archive;  // resolved: loaded after the initramfs
-    std::string notice;                          // resolved: what the user should know (stderr)
+    // A farm's own archives (firmware, modules, job files), in the kernel's
+    // order: --initrd-before's, the initramfs and its modules, --initrd-after's.
+    std::vector<std::string> initrds_before;
+    std::vector<std::string> initrds_after;
+    std::string notice;  // resolved: what the user should know (stderr)
     unsigned memory_mib = 2048;
     unsigned cpus = 2;
     Accel accel = Accel::automatic;

@@ -1,11 +1,11 @@
 // The initrd b2c-vm gives QEMU: the core initramfs and the modules archive of
-// the kernel's release (read from the kernel file: test_kernel_image.cpp).
+// the kernel's release (read from the kernel file: test_kernel_image.cpp),
+// between a farm's own archives (--initrd-before, --initrd-after).
 #include <catch2/catch.hpp>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -16,24 +16,22 @@
 #include "tools/b2c-vm/options.h"
 
 using b2c::testing::bzimage;
+using b2c::testing::read_file;
 using b2c::testing::TempDir;
 using namespace b2c::vm;
 
 namespace {
 
-std::string read_all(const std::filesystem::path& path)
-{
-    std::ifstream file(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-}
-
-VmOptions resolved(const TempDir& dir, const std::string& initramfs, const std::string& modules = "auto")
+VmOptions resolved(const TempDir& dir, const std::string& initramfs, const std::string& modules = "auto",
+                   const std::vector<std::string>& before = {}, const std::vector<std::string>& after = {})
 {
     VmOptions o;
     o.arch = Arch::amd64;
     o.kernel = (dir.path / "vmlinuz").string();
     o.initramfs = (dir.path / initramfs).string();
     o.modules = modules;
+    o.initrds_before = before;
+    o.initrds_after = after;
     resolve_defaults(o, dir.path.string());
     return o;
 }
@@ -102,20 +100,53 @@ TEST_CASE("initrd: the default initramfs is the core one when it is there")
     CHECK(split.modules_archive == (dir.path / "modules-6.1.0-57-amd64.cpio.zst").string());
 }
 
-TEST_CASE("initrd: the two archives are concatenated into a file that goes away")
+TEST_CASE("initrd: the archives are concatenated into a file that goes away")
 {
     TempDir dir;
     dir.write("core", std::string(100000, 'c'));
     dir.write("mods", "modules");
     std::string path;
     {
-        ConcatenatedInitrd initrd((dir.path / "core").string(), (dir.path / "mods").string());
+        ConcatenatedInitrd initrd({(dir.path / "core").string(), (dir.path / "mods").string()});
         path = initrd.path();
-        CHECK(read_all(path) == std::string(100000, 'c') + "modules");
+        CHECK(read_file(path) == std::string(100000, 'c') + "modules");
     }
     CHECK_FALSE(std::filesystem::exists(path));
-    CHECK_THROWS_WITH(ConcatenatedInitrd((dir.path / "core").string(), (dir.path / "nope").string()),
+    CHECK_THROWS_WITH(ConcatenatedInitrd({(dir.path / "core").string(), (dir.path / "nope").string()}),
                       Catch::Contains("cannot read"));
+}
+
+TEST_CASE("initrd: each archive starts at a multiple of 4 bytes, zeros between, as iPXE lays them out")
+{
+    // A zstd frame's length is any number: an uncompressed cpio after it
+    // must still start where the kernel's unpacker looks for one.
+    TempDir dir;
+    dir.write("before.cpio", "070701b");
+    dir.write("core.zst", "zst");
+    dir.write("empty", "");
+    dir.write("after.cpio", "070701a");
+    ConcatenatedInitrd initrd({(dir.path / "before.cpio").string(), (dir.path / "core.zst").string(),
+                               (dir.path / "empty").string(), (dir.path / "after.cpio").string()});
+    CHECK(read_file(initrd.path()) == std::string("070701b") + '\0' + "zst" + '\0' + "070701a");
+}
+
+TEST_CASE("initrd: --initrd-before archives come first, --initrd-after ones after the modules, each in order")
+{
+    TempDir dir;
+    dir.write("vmlinuz", bzimage("6.1.0-57-amd64 #1"));
+    for (const char* name : {"initramfs-core.linux_amd64.cpio.zst", "modules-6.1.0-57-amd64.cpio.zst",
+                             "firmware.cpio.xz", "job.cpio", "rpi-modules.cpio"})
+        dir.write(name, name);
+    auto at = [&](const char* name) { return (dir.path / name).string(); };
+    const char* core = "initramfs-core.linux_amd64.cpio.zst";
+    CHECK(initrd_parts(resolved(dir, core, "none")) == std::vector<std::string>{at(core)});
+    auto o = resolved(dir, core, "auto", {at("firmware.cpio.xz"), at("job.cpio")}, {at("rpi-modules.cpio")});
+    CHECK(initrd_parts(o) == std::vector<std::string>{at("firmware.cpio.xz"), at("job.cpio"), at(core),
+                                                      at("modules-6.1.0-57-amd64.cpio.zst"), at("rpi-modules.cpio")});
+
+    CHECK_THROWS_WITH(resolved(dir, core, "auto", {}, {at("nope.cpio")}),
+                      Catch::Contains("'" + at("nope.cpio") + "' is not a file: check --initrd-after"));
+    CHECK_THROWS_WITH(resolved(dir, core, "auto", {dir.path.string()}), Catch::Contains("check --initrd-before"));
 }
 
 TEST_CASE("initrd: an arm64 guest boots the arm64 files, its kernel found next to them")

@@ -59,6 +59,17 @@ TEST_CASE("every option is read, repeatable ones in order")
     CHECK(o.dry_run);
 }
 
+TEST_CASE("--initrd-before and --initrd-after are repeatable, each kept in order")
+{
+    auto o = parse({"--initrd-after", "rpi-modules.cpio", "--initrd-before", "firmware.cpio.xz", "--initrd-before",
+                    "job.cpio", "--initrd-after", "late.cpio.zst"});
+    CHECK(o.initrds_before == std::vector<std::string>{"firmware.cpio.xz", "job.cpio"});
+    CHECK(o.initrds_after == std::vector<std::string>{"rpi-modules.cpio", "late.cpio.zst"});
+    CHECK(parse({}).initrds_before.empty());
+    CHECK(parse({}).initrds_after.empty());
+    CHECK_THROWS_AS(parse({"--initrd-before"}), UsageError);
+}
+
 TEST_CASE("the vm2c trio")
 {
     auto o = parse({"--kernel", "k", "--workdir", "/w", "--image", "img", "--command", "make"});
