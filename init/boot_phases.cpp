@@ -112,7 +112,8 @@ void apply_extra_options(Boot& boot)
     // b2c.proxy is for what comes after it (the proxy phase).
     if (boot.config.network.proxy)
         netcfg::use_proxy(boot.config.network.proxy);
-    boot.config = apply_extra_args(boot.kernel_line, *boot.config.network.extra_args_url, read_before("extra_args", boot));
+    boot.config =
+        apply_extra_args(boot.kernel_line, *boot.config.network.extra_args_url, read_before("extra_args", boot));
     report_session_end(boot.config.machine, false);
     spdlog::info("configuration:\n{}", cmdline::describe(boot.config));
 }

@@ -45,8 +45,12 @@ Argv create_argv(const cmdline::ContainerSpec& spec, const Status& status, bool 
 {
     // --http-proxy=false: podman would give the container the proxy
     // variables of its own environment (b2c.proxy's, netcfg/proxy.h).
-    Argv argv{"podman", "create", "--privileged", "--network=host",
-              runs_an_image_id(spec.args) ? "--pull=never" : "--pull=always", "--http-proxy=false"};
+    Argv argv{"podman",
+              "create",
+              "--privileged",
+              "--network=host",
+              runs_an_image_id(spec.args) ? "--pull=never" : "--pull=always",
+              "--http-proxy=false"};
     if (remove_on_exit)
         argv.emplace_back("--rm");
     for (auto& assignment : pipeline_env(status))
