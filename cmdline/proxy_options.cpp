@@ -71,7 +71,8 @@ std::optional<std::string> proxy_url_problem(std::string_view url)
 
 bool has_proxy_user_information(std::string_view url)
 {
-    auto rest = url.substr(url.find("://") + 3);
+    auto scheme_end = url.find("://");
+    auto rest = scheme_end == std::string_view::npos ? url : url.substr(scheme_end + 3);
     return rest.substr(0, rest.find('/')).find('@') != std::string_view::npos;
 }
 

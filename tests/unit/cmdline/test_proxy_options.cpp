@@ -40,6 +40,9 @@ TEST_CASE("b2c.proxy: bad values are errors naming the option, unknown keys warn
     for (const auto& [line, expected] : std::vector<std::pair<std::string, std::string>>{
              {"b2c.proxy=https=ftp://p:21", "https=ftp://p:21 is not an http:// or https:// URL"},
              {"b2c.proxy=https=http://", "is not an http:// or https:// URL"},
+             // Shorter than a scheme: found by fuzzing (an out_of_range thrown).
+             {"b2c.proxy=https=h", "https=h is not an http:// or https:// URL"},
+             {"b2c.proxy=http=p@", "http=p@ is not an http:// or https:// URL"},
              {"b2c.proxy=https=http://:8080", "has no host"},
              {"b2c.proxy=https=http://p:0", "has a bad port '0'"},
              {"b2c.proxy=http=http://p:99999", "has a bad port '99999'"},
