@@ -119,7 +119,8 @@ void parse_proxy(std::string_view value, Config& config, Reporter& report)
                 url = *item.value;
                 secret = has_proxy_user_information(url);
                 if (auto problem = proxy_url_problem(url)) {
-                    report.error(fmt::format("{}={} {} (expected {})", item.key, url, *problem, proxy_url_shape));
+                    report.error(
+                        fmt::format("{}={} {}; a proxy's URL is {}", item.key, url, *problem, proxy_url_shape));
                     ok = false;
                 }
             }

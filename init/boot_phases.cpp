@@ -46,9 +46,8 @@ void read_command_line(Boot& boot)
     spdlog::info("configuration:\n{}", cmdline::describe(boot.config));
 }
 
-void load_named_modules(const std::vector<std::string>& names)
+void load_named_modules(ModuleLoader& loader, const std::vector<std::string>& names)
 {
-    ModuleLoader loader;
     for (const auto& name : names)
         if (auto loaded = loader.load(name); !loaded)
             spdlog::warn("module {}: {} (fine if built into the kernel)", name, loaded.error());
@@ -63,7 +62,8 @@ void link_firmware()
                      "merged-/usr system)",
                      firmware.links);
     if (firmware.kept)
-        spdlog::info("/lib/firmware: {} files are in /usr/lib/firmware too, /lib/firmware's are used", firmware.kept);
+        spdlog::info("/lib/firmware: {} {} in /usr/lib/firmware too, /lib/firmware's used", firmware.kept,
+                     firmware.kept == 1 ? "file is" : "files are");
     for (const auto& error : firmware.errors)
         spdlog::warn("/lib/firmware: {}", error);
 }
@@ -87,15 +87,17 @@ void load_modules(Boot& boot)
     auto wanted = storage::modules_needed(boot.config.storage);
     const auto& insmods = boot.config.machine.insmods;
     wanted.insert(wanted.end(), insmods.begin(), insmods.end());
-    load_named_modules(wanted);
+    load_named_modules(loader, wanted);
 }
 
 void bring_up_storage(Boot& boot)
 {
     // Options of an extra-args file may want modules the modules phase did
     // not know of (ext4, nfs, ...); loading one twice costs nothing.
-    if (boot.config.network.extra_args_url && !missing_modules(kernel_release()))
-        load_named_modules(storage::modules_needed(boot.config.storage));
+    if (boot.config.network.extra_args_url && !missing_modules(kernel_release())) {
+        ModuleLoader loader;
+        load_named_modules(loader, storage::modules_needed(boot.config.storage));
+    }
     boot.storage_up = true;
     boot.storage = storage::bring_up(boot.config.storage);
 }

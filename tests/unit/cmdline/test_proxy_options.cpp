@@ -61,6 +61,8 @@ TEST_CASE("b2c.proxy: bad values are errors naming the option, unknown keys warn
         auto message = only_error(config);
         CHECK(message.rfind("b2c.proxy: ", 0) == 0);
         CHECK(contains(message, expected));
+        // One "(expected ...)" at most: a message that says it twice reads badly.
+        CHECK(message.find("(expected") == message.rfind("(expected"));
         CHECK_FALSE(config.network.proxy);
     }
     auto config = parse_config("b2c.proxy=https=http://p:1,ftp=http://p:2");
