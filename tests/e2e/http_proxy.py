@@ -2,7 +2,8 @@
 (plain requests and CONNECT) on 127.0.0.1 with a free port, its own
 configuration and log, optionally asking for a user and password, that
 resolves some names to 127.0.0.1 (names the guest cannot resolve itself:
-the servers behind them are reachable only through the proxy)."""
+the servers behind them are reachable only through the proxy), optionally
+allowing CONNECT to some ports only (the others refused at once, 403)."""
 import pathlib
 import socket
 import subprocess
@@ -12,7 +13,7 @@ from conftest import free_port, stop_process
 
 
 class Tinyproxy:
-    def __init__(self, root: pathlib.Path, names=(), user=None, password=None):
+    def __init__(self, root: pathlib.Path, names=(), user=None, password=None, connect_ports=()):
         root.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.log = root / "tinyproxy.log"
@@ -22,6 +23,7 @@ class Tinyproxy:
                   "LogLevel Connect", "MaxClients 100", "Allow 127.0.0.1"]
         if user:
             config.append(f"BasicAuth {user} {password}")
+        config += [f"ConnectPort {port}" for port in connect_ports]
         self.config = root / "tinyproxy.conf"
         self.config.write_text("\n".join(config) + "\n")
         # Its own /etc/hosts, in a mount namespace of its own (a user

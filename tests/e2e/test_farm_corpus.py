@@ -13,9 +13,11 @@ import tarfile
 import pytest
 
 from conftest import _run, make_busybox_rootfs_tar
-from farm_corpus import (CACHE_RESET, CI_JOB, GATEWAY, KEY, QUALIFICATION_2021, REGISTRATION, S3_JOB,
-                         for_qemu)
+from farm_corpus import (CACHE_RESET, CI_JOB, CITRON_2025, CITRON_2025_EXTRA_ARGS, GATEWAY, KEY, QUALIFICATION_2021,
+                         REGISTRATION, S3_JOB, for_qemu)
 from file_server import FileServer
+from http_proxy import Tinyproxy
+from test_archives import cpio_newc, write
 from test_ntp import chronyd  # noqa: F401 (a fixture)
 from test_pipeline import lines
 from test_storage import disk_contains, disks, raw_disk
@@ -36,8 +38,10 @@ SCRIPTS = {
                   "cat /traces/previous.txt; echo test-env-done-$((1+1))",
     # ci-tron's interactive session enters with --entrypoint=bash.
     "bin/bash": 'exec /bin/sh "$@"',
-    # The farm's monitoring service: runs until the pipeline stops it.
-    "bin/telegraf": "echo telegraf-up-$((2*3)); exec sleep 3600",
+    # The farm's monitoring service: serves its metrics (where telegraf's
+    # prometheus_client output does) until the pipeline stops it. A service
+    # runs detached: its output is not on the console, its page is.
+    "bin/telegraf": "mkdir -p /www && echo telegraf-up-$((2*3)) > /www/metrics && exec httpd -f -p 9273 -h /www",
 }
 REPOSITORIES = ["infra/machine_registration:latest", "infra/machine-registration:latest", "tests/mesa:12345",
                 "gateway:latest", "user/test-env:latest", "ci/machine-registration:latest",
@@ -191,3 +195,86 @@ def test_cache_and_swap_from_the_extra_args_file(boot, farm_images, tmp_path):
     assert lines(r.text, "swaps-1"), r.why("the swap file named in the file should be on")
     assert not re.search(r"comes too late", r.text), r.why("nothing of this file is too late")
     assert r.code == 0, r.why()
+
+
+# What the last b2c.run of ci-tron's file runs instead of its `echo one` /
+# `echo two`, in its single quotes: each line computed from what the job
+# sees (the telegraf service's page, its /user/job.env, its working
+# directory, the machine's name, its proxy variables), then the job's
+# results written into its volume, with a file under each of the volume's
+# exclude= patterns.
+CITRON_JOB_SCRIPT = """for i in 1 2 3 4 5 6 7 8 9 10; do
+    wget -q -O - http://127.0.0.1:9273/metrics && break; sleep 1
+done
+echo job-$((CI_JOB_ID+1))-of-$CI_PROJECT_NAME
+echo cwd-$(pwd)
+echo host-$(hostname)
+echo proxy-vars-$(env | grep -ci proxy) proxy-at-${https_proxy#http://}
+mkdir -p install
+echo not-for-s3 > install/test.bin
+echo not-for-s3 > deqp.shader_cache
+echo result-$((6*7)) > results.txt
+echo wrote-$(cat /builds/job/results.txt)"""
+
+
+def test_citron_2025_job_booted_as_its_farm_serves_it(boot, farm_images, chronyd, s3, tmp_path):  # noqa: F811
+    """ci-tron's official job template: its kernel line, its extra-args file
+    as the farm writes it (but for the job's own script, CITRON_JOB_SCRIPT)
+    from the file server, /user/job.env in an archive after ours (iPXE's
+    second initrd), the job's volume mirrored to S3 while it runs.
+
+    The proxy is a real tinyproxy, yet no byte of the job goes through it:
+    the template sets only https=, and the test's servers (registry, file
+    server, s3rver) are plain HTTP. What reaches it is podman's HTTPS probe
+    of the registry before each pull (CONNECT; --tls-verify=false lets
+    podman fall back to plain HTTP, reached directly since there is no
+    http=). The proxy refuses CONNECT but to port 443, so that the probe
+    never depends on where the host's own network sends 10.0.2.2. The
+    container gets https_proxy through its --env only.
+
+    The telegraf service runs detached (no console output): the job prints
+    the page it serves on the machine's network. The host name is the one
+    the job's container sees (--network=host: podman gives it the
+    machine's)."""
+    s3.make_bucket("job42")
+    proxy = Tinyproxy(tmp_path / "proxy", connect_ports=(443,))
+    extra_args = CITRON_2025_EXTRA_ARGS.replace("-euc 'echo one\necho two'", f"-euc '{CITRON_JOB_SCRIPT}'")
+    assert extra_args != CITRON_2025_EXTRA_ARGS
+    files = FileServer({})
+    files.files["/job/b2c-extra-args"] = farm_line(extra_args, farm_images, chronyd, s3.port, files.port, proxy.port)
+    job = tmp_path / "job-archive"
+    write(job / "user/job.env", "CI_JOB_ID=4199\nCI_PROJECT_NAME=mesa\n")
+    archive = tmp_path / "job.cpio"
+    archive.write_bytes(cpio_newc(job))
+    # A sparse disk with room for the template's b2c.swap=8G.
+    try:
+        r = boot(farm_line(CITRON_2025, farm_images, chronyd, s3.port, files.port, proxy.port), timeout=600,
+                 extra=(*disks(raw_disk(tmp_path, mib=12 << 10)), "--initrd-after", str(archive)))
+    finally:
+        files.stop()
+        proxy.stop()
+    assert files.requests == ["/job/b2c-extra-args"], r.why("the extra-args file should be fetched once")
+    assert not re.search(r"comes too late", r.text), r.why("nothing of the file is too late")
+    assert re.search(r"cache: /dev/vda1 mounted on /storage", r.text), r.why("b2c.cache_device=auto: the cache")
+    assert re.search(r"swap: 8\.0 GiB of swap in /storage/swapfile", r.text), r.why("b2c.swap=8G should be used")
+    assert re.search(r"swap: swappiness set to 60", r.text), r.why("swappiness=60 should be written")
+    assert re.search(r"NTP: clock set from", r.text), r.why("b2c.ntp_peer=ci-gateway should set the clock")
+    assert lines(r.text, "telegraf-up-6"), r.why("the telegraf service should serve its page to the job")
+    assert lines(r.text, "checked-43"), r.why("the registration check should run")
+    assert lines(r.text, "job-4200-of-mesa"), r.why("--env-file /user/job.env of the archive after ours")
+    assert lines(r.text, "cwd-/builds/job"), r.why("-w /builds/job should be the job's working directory")
+    assert lines(r.text, "host-dut-42"), r.why("b2c.hostname=dut-42 of the file: the host name containers see")
+    assert lines(r.text, f"proxy-vars-1 proxy-at-10.0.2.2:{proxy.port}"), \
+        r.why("the job should get its --env https_proxy, and no other proxy variable")
+    assert lines(r.text, "wrote-result-42"), r.why("the job should write into its volume")
+    # A probe for each of the three pulls, and nothing else.
+    requests = proxy.requests()
+    assert len(requests) >= 3 and set(requests) == {f"CONNECT 10.0.2.2:{farm_images} HTTP/1.1"}, \
+        r.why(f"b2c.proxy's https= for podman's probes of the registry, nothing else: {requests}")
+    assert_success_as_a_farm_sees_it(r)
+    assert s3.keys("job42") == ["results.txt"], r.why("the job's results, none of the exclude= files, in the bucket")
+    assert s3.stored("job42", "results.txt") == b"result-42\n"
+    # The keys are in the file, never on the kernel's line: no line may show them.
+    for secret in (s3.access_key, s3.secret_key):
+        assert secret.encode() not in r.raw, r.why("a secret key was printed")
+    assert "powering off in 15 s" in r.after("It's now safe to turn off your computer"), r.why()
