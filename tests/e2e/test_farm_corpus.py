@@ -9,15 +9,18 @@ import pathlib
 import re
 import sys
 import tarfile
+import time
 
 import pytest
 
-from conftest import _run, make_busybox_rootfs_tar
-from farm_corpus import (CACHE_RESET, CI_JOB, CITRON_2025, CITRON_2025_EXTRA_ARGS, GATEWAY, KEY, QUALIFICATION_2021,
-                         REGISTRATION, S3_JOB, for_qemu)
+import leaks
+from conftest import KERNEL_COMMAND_LINE, BootResult, _run, log_path_for, make_busybox_rootfs_tar, vm_argv
+from farm_corpus import (CACHE_RESET, CI_JOB, CITRON_2025, CITRON_2025_EXTRA_ARGS, GATEWAY, INTERACTIVE, KEY,
+                         QUALIFICATION_2021, REGISTRATION, S3_JOB, for_qemu)
 from file_server import FileServer
 from http_proxy import Tinyproxy
 from test_archives import cpio_newc, write
+from test_interactive import PtyVm
 from test_ntp import chronyd  # noqa: F401 (a fixture)
 from test_pipeline import lines
 from test_storage import disk_contains, disks, raw_disk
@@ -278,3 +281,53 @@ def test_citron_2025_job_booted_as_its_farm_serves_it(boot, farm_images, chronyd
     for secret in (s3.access_key, s3.secret_key):
         assert secret.encode() not in r.raw, r.why("a secret key was printed")
     assert "powering off in 15 s" in r.after("It's now safe to turn off your computer"), r.why()
+
+
+def test_interactive_session_typed_on_the_serial_console(request, b2c_vm, initramfs, farm_images, chronyd,
+                                                         s3):  # noqa: F811
+    """ci-tron's interactive session: the farm's user gets a shell on the
+    serial console in the container entered with --entrypoint=bash (not the
+    image's CMD), with a tty, and the job's volume pulled from its bucket;
+    types commands, writes a file into that volume, exits; the file is
+    pushed at pipeline_end, and the executor sees the status and the end."""
+    s3.make_bucket("job42")
+    s3.put("job42", "from-the-farm.txt", b"farm-file-4711\n")
+    log = log_path_for(request)
+    start = time.monotonic()
+    vm = PtyVm(vm_argv(b2c_vm, initramfs, [farm_line(INTERACTIVE, farm_images, chronyd, s3.port)], timeout=300),
+               log)
+
+    def why(what):
+        return (f"{what}\nconsole log: {log} (after {time.monotonic() - start:.0f} s)\n--- last lines ---\n"
+                + "\n".join(vm.text.splitlines()[-40:]))
+
+    def typed(command, answer):
+        mark = len(vm.text)
+        vm.send(command + "\r")
+        assert vm.expect(answer, 60, start=mark), why(f"no line {answer!r} after typing {command!r}")
+        assert vm.expect(r"# ?$", 30, start=mark), why(f"no prompt after {command!r}")
+
+    try:
+        started = vm.expect(r"starting container", 200)
+        assert started, why("the container was not started")
+        assert vm.expect(r"# ?$", 90, start=started.end()), why("no shell prompt on the console")
+        time.sleep(1)
+        typed("[ -t 0 ] && [ -t 1 ] && echo tty-$((1+2))", r"^tty-3$")
+        typed("cat /job_share/from-the-farm.txt", r"^farm-file-4711$")
+        typed("echo in-shell-$((6*7))", r"^in-shell-42$")
+        typed("echo $((6*7))-$((100+1)) > /job_share/answer.txt; echo w-$?", r"^w-0$")
+        mark = len(vm.text)
+        vm.send("exit 0\r")
+        code = vm.wait(150)
+        seconds = time.monotonic() - start
+    finally:
+        vm.close()
+    r = BootResult(code, vm.raw, log, seconds)
+    print(f"interactive session: {seconds:.0f} s from b2c-vm's start to its exit")
+    assert re.search(r"container exited with code 0", vm.text[mark:]), r.why("the shell's exit 0 should end it")
+    assert not lines(r.text, "mesa-ran-2"), r.why("--entrypoint=bash should not run the image's CMD")
+    assert_success_as_a_farm_sees_it(r)
+    assert "powering off in 15 s" in r.after("It's now safe to turn off your computer"), r.why()
+    assert s3.keys("job42") == ["answer.txt", "from-the-farm.txt"], r.why("the volume should be pushed at the end")
+    assert s3.stored("job42", "answer.txt") == b"42-101\n", r.why("the file written in the shell")
+    leaks.current.check(KERNEL_COMMAND_LINE.sub(b"", vm.raw), f"the console {log}")

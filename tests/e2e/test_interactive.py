@@ -6,6 +6,7 @@ import re
 import select
 import signal
 import subprocess
+import termios
 import time
 
 from conftest import STATUS_LINE, clean_console, log_path_for, vm_argv
@@ -14,6 +15,12 @@ from conftest import STATUS_LINE, clean_console, log_path_for, vm_argv
 class PtyVm:
     def __init__(self, argv, log):
         self.master, slave = pty.openpty()
+        # The console's bytes as the guest sent them, as a farm's serial
+        # line gives them: no \r added before each \n by the pty (QEMU
+        # keeps the output processing it finds).
+        attrs = termios.tcgetattr(slave)
+        attrs[1] &= ~termios.ONLCR
+        termios.tcsetattr(slave, termios.TCSANOW, attrs)
         self.log = open(log, "wb")
         self.log.write(("$ " + subprocess.list2cmdline(argv) + "\n").encode())
         self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave,
